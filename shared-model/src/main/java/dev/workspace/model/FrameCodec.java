@@ -1,0 +1,599 @@
+package dev.workspace.model;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The JSON codec of {@link Frame}s and {@link Event}s. Decoding checks structure and types and answers every
+ * mistake with a {@link ProtocolException} carrying the right {@link ErrorCode} and, when it could be read, the
+ * frame's id. Thread-safe.
+ */
+public final class FrameCodec {
+  /** Deepest JSON nesting accepted by default. */
+  public static final int DEFAULT_MAX_DEPTH = 32;
+  /** Longest request id, in characters. */
+  public static final int MAX_ID_LENGTH = 128;
+
+  /** A codec with the default limits. */
+  public static final FrameCodec DEFAULT = new FrameCodec(DEFAULT_MAX_DEPTH);
+
+  private static final Set<String> EVENT_FIELDS = Set.of("event_id", "event_name", "source_id", "destination_id",
+      "payload", "metadata", "timestamp", "response_to", "requires_response", "offset");
+
+  private final ObjectMapper mapper;
+  private final int maxDepth;
+
+  /**
+   * @param maxDepth the deepest JSON nesting to accept
+   */
+  public FrameCodec(int maxDepth) {
+    if (maxDepth < 4) {
+      throw new IllegalArgumentException("maxDepth must be at least 4, was " + maxDepth);
+    }
+    this.maxDepth = maxDepth;
+    JsonFactory factory = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+        .build();
+    this.mapper = new ObjectMapper(factory);
+  }
+
+  /** @return the mapper this codec uses (for building payloads) */
+  public ObjectMapper mapper() {
+    return mapper;
+  }
+
+  // ------------------------------------------------------------------ decoding
+
+  /**
+   * Decodes a frame a client sent.
+   *
+   * @param text one WebSocket text message
+   * @return the frame
+   * @throws ProtocolException for any mistake
+   */
+  public Frame.ClientFrame decodeClient(String text) {
+    ObjectNode node = parseObject(text);
+    String id = readId(node);
+    try {
+      String type = requireString(node, "type");
+      return switch (type) {
+        case "connect" -> new Frame.Connect(id, optString(node, "workspace"), optString(node, "agent_id"),
+            optString(node, "token"), optObject(node, "metadata"), optStringList(node, "subscriptions"),
+            readRecovery(node.get("recover")));
+        case "publish" -> new Frame.Publish(requireId(id), decodeEvent(requireObject(node, "event")));
+        case "subscribe" -> new Frame.Subscribe(requireId(id), requireStringList(node, "patterns"));
+        case "unsubscribe" -> new Frame.Unsubscribe(requireId(id), requireStringList(node, "patterns"));
+        case "join" -> new Frame.Join(requireId(id), requireString(node, "channel"),
+            readPosition(node.get("since"), "since"));
+        case "leave" -> new Frame.Leave(requireId(id), requireString(node, "channel"));
+        case "history" -> new Frame.History(requireId(id), requireString(node, "channel"), optLong(node, "before"),
+            optLong(node, "after"), optInt(node, "limit"));
+        case "list_agents" -> new Frame.ListAgents(requireId(id), optString(node, "capability"));
+        case "list_channels" -> new Frame.ListChannels(requireId(id));
+        case "members" -> new Frame.Members(requireId(id), requireString(node, "channel"));
+        case "ping" -> new Frame.Ping(id);
+        case "pong" -> new Frame.Pong(id);
+        default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + Text.clip(type) + "'");
+      };
+    } catch (ProtocolException e) {
+      throw e.withRequestId(id);
+    }
+  }
+
+  /**
+   * Decodes a frame a server sent.
+   *
+   * @param text one WebSocket text message
+   * @return the frame
+   * @throws ProtocolException for any mistake
+   */
+  public Frame.ServerFrame decodeServer(String text) {
+    ObjectNode node = parseObject(text);
+    String id = readId(node);
+    String type = requireString(node, "type");
+    return switch (type) {
+      case "ack" -> new Frame.Ack(id, node.has("result") ? requireObject(node, "result") : mapper.createObjectNode());
+      case "error" -> new Frame.ErrorFrame(id, ErrorCode.fromWire(requireString(node, "code")),
+          optString(node, "message"));
+      case "event" -> new Frame.Deliver(decodeEvent(requireObject(node, "event")));
+      case "ping" -> new Frame.Ping(id);
+      case "pong" -> new Frame.Pong(id);
+      default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + Text.clip(type) + "'", id);
+    };
+  }
+
+  /**
+   * Decodes an event object and checks its structure, name and destination. {@code source_id},
+   * {@code timestamp} and {@code offset} are read when present (a server overwrites them).
+   *
+   * @param node the {@code event} object
+   * @return the event
+   * @throws ProtocolException with {@code invalid_event}, {@code invalid_name} or {@code invalid_destination}
+   */
+  public Event decodeEvent(ObjectNode node) {
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String f = names.next();
+      if (!EVENT_FIELDS.contains(f)) {
+        throw new ProtocolException(ErrorCode.INVALID_EVENT, "unknown event field '" + Text.clip(f)
+            + "' (put extra data in payload or metadata)");
+      }
+    }
+    String eventId = eventString(node, "event_id");
+    if (eventId != null && (eventId.isEmpty() || eventId.length() > MAX_ID_LENGTH)) {
+      throw new ProtocolException(ErrorCode.INVALID_EVENT, "event_id must be 1-" + MAX_ID_LENGTH + " characters");
+    }
+    String name = eventString(node, "event_name");
+    EventNames.validate(name);
+    String destination = eventString(node, "destination_id");
+    Destination.parse(destination);
+    String responseTo = eventString(node, "response_to");
+    if (responseTo != null && (responseTo.isEmpty() || responseTo.length() > MAX_ID_LENGTH)) {
+      throw new ProtocolException(ErrorCode.INVALID_EVENT, "response_to must be 1-" + MAX_ID_LENGTH + " characters");
+    }
+    return Event.create(eventId, name, eventString(node, "source_id"), destination, eventObject(node, "payload"),
+        eventObject(node, "metadata"), eventLong(node, "timestamp", 0), responseTo,
+        eventBoolean(node, "requires_response"), eventLong(node, "offset", -1));
+  }
+
+  /**
+   * Parses text into a JSON object.
+   *
+   * @param text JSON text
+   * @return the object
+   * @throws ProtocolException {@code bad_json} when it is not JSON or not an object, {@code limit_exceeded} when
+   *     it nests deeper than allowed
+   */
+  public ObjectNode parseObject(String text) {
+    JsonNode node;
+    try (JsonParser parser = mapper.createParser(text)) {
+      node = mapper.readTree(parser);
+      if (node != null && parser.nextToken() != null) {
+        throw new ProtocolException(ErrorCode.BAD_JSON, "trailing data after the JSON object");
+      }
+    } catch (StreamConstraintsException e) {
+      throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "JSON nests deeper than " + maxDepth + " levels");
+    } catch (JsonProcessingException e) {
+      throw new ProtocolException(ErrorCode.BAD_JSON, "not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ProtocolException(ErrorCode.BAD_JSON, "not valid JSON");
+    }
+    if (!(node instanceof ObjectNode obj)) {
+      throw new ProtocolException(ErrorCode.BAD_JSON, "a frame must be a JSON object");
+    }
+    return obj;
+  }
+
+  private static String readId(ObjectNode node) {
+    JsonNode id = node.get("id");
+    if (id == null || id.isNull()) {
+      return null;
+    }
+    if (!id.isTextual() || id.asText().isEmpty() || id.asText().length() > MAX_ID_LENGTH) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, "id must be a string of 1-" + MAX_ID_LENGTH + " characters");
+    }
+    return id.asText();
+  }
+
+  private static String requireId(String id) {
+    if (id == null) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, "id is required");
+    }
+    return id;
+  }
+
+  private Frame.Recovery readRecovery(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, "recover must be an object");
+    }
+    Map<String, StreamPosition> channels = new LinkedHashMap<>();
+    JsonNode ch = node.get("channels");
+    if (ch != null && !ch.isNull()) {
+      if (!ch.isObject()) {
+        throw new ProtocolException(ErrorCode.INVALID_FRAME, "recover.channels must be an object");
+      }
+      Iterator<Map.Entry<String, JsonNode>> it = ch.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        channels.put(e.getKey(), readPosition(e.getValue(), "recover.channels." + Text.clip(e.getKey())));
+      }
+    }
+    return new Frame.Recovery(channels, readPosition(node.get("inbox"), "recover.inbox"),
+        readPosition(node.get("broadcast"), "recover.broadcast"));
+  }
+
+  private static StreamPosition readPosition(JsonNode node, String what) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject() || !node.path("offset").canConvertToExactIntegral() || !node.path("offset").isIntegralNumber()
+        || !node.path("epoch").isTextual()) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, what + " must be {\"offset\": integer, \"epoch\": string}");
+    }
+    long offset = node.get("offset").asLong();
+    if (offset < 0) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, what + ".offset must not be negative");
+    }
+    return new StreamPosition(offset, node.get("epoch").asText());
+  }
+
+  private static String requireString(ObjectNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, field + " is required");
+    }
+    if (!v.isTextual()) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, field + " must be a string");
+    }
+    return v.asText();
+  }
+
+  private static String optString(ObjectNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, field + " must be a string");
+    }
+    return v.asText();
+  }
+
+  private static ObjectNode requireObject(ObjectNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, field + " is required");
+    }
+    if (!v.isObject()) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, field + " must be an object");
+    }
+    return (ObjectNode) v;
+  }
+
+  private static ObjectNode optObject(ObjectNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isObject()) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, field + " must be an object");
+    }
+    return (ObjectNode) v;
+  }
+
+  private static Long optLong(ObjectNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, field + " must be an integer");
+    }
+    return v.asLong();
+  }
+
+  private static Integer optInt(ObjectNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, field + " must be an integer");
+    }
+    return v.asInt();
+  }
+
+  private static List<String> requireStringList(ObjectNode node, String field) {
+    List<String> list = optStringList(node, field);
+    if (list == null) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, field + " is required");
+    }
+    return list;
+  }
+
+  private static List<String> optStringList(ObjectNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isArray()) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, field + " must be an array of strings");
+    }
+    List<String> out = new ArrayList<>(v.size());
+    for (JsonNode item : v) {
+      if (!item.isTextual()) {
+        throw new ProtocolException(ErrorCode.INVALID_FRAME, field + " must be an array of strings");
+      }
+      out.add(item.asText());
+    }
+    return out;
+  }
+
+  private static String eventString(ObjectNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new ProtocolException(ErrorCode.INVALID_EVENT, field + " must be a string");
+    }
+    return v.asText();
+  }
+
+  private static ObjectNode eventObject(ObjectNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isObject()) {
+      throw new ProtocolException(ErrorCode.INVALID_EVENT, field + " must be an object");
+    }
+    return (ObjectNode) v;
+  }
+
+  private static long eventLong(ObjectNode node, String field, long absent) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return absent;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw new ProtocolException(ErrorCode.INVALID_EVENT, field + " must be an integer");
+    }
+    return v.asLong();
+  }
+
+  private static boolean eventBoolean(ObjectNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      throw new ProtocolException(ErrorCode.INVALID_EVENT, field + " must be true or false");
+    }
+    return v.asBoolean();
+  }
+
+  // ------------------------------------------------------------------ encoding
+
+  /**
+   * Encodes a frame.
+   *
+   * @param frame the frame
+   * @return its JSON text
+   */
+  public String encode(Frame frame) {
+    StringWriter out = new StringWriter(128);
+    write(frame, out);
+    return out.toString();
+  }
+
+  /**
+   * Encodes a frame as UTF-8 bytes, the form written to every receiver of an event.
+   *
+   * @param frame the frame
+   * @return its JSON text as UTF-8
+   */
+  public byte[] encodeBytes(Frame frame) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+      writeFrame(frame, g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Encodes an event object alone.
+   *
+   * @param event the event
+   * @return its JSON text
+   */
+  public String encodeEvent(Event event) {
+    StringWriter out = new StringWriter(128);
+    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+      writeEvent(event, g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /**
+   * Writes an event as a JSON object to a generator.
+   *
+   * @param event the event
+   * @param g the generator
+   * @throws IOException from the generator
+   */
+  public void writeEvent(Event event, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    if (event.eventId() != null) {
+      g.writeStringField("event_id", event.eventId());
+    }
+    g.writeStringField("event_name", event.eventName());
+    if (event.sourceId() != null) {
+      g.writeStringField("source_id", event.sourceId());
+    }
+    g.writeStringField("destination_id", event.destinationId());
+    g.writeFieldName("payload");
+    mapper.writeTree(g, event.payload());
+    g.writeFieldName("metadata");
+    mapper.writeTree(g, event.metadata());
+    if (event.timestamp() > 0) {
+      g.writeNumberField("timestamp", event.timestamp());
+    }
+    if (event.responseTo() != null) {
+      g.writeStringField("response_to", event.responseTo());
+    }
+    if (event.requiresResponse()) {
+      g.writeBooleanField("requires_response", true);
+    }
+    if (event.offset() >= 0) {
+      g.writeNumberField("offset", event.offset());
+    }
+    g.writeEndObject();
+  }
+
+  private void write(Frame frame, Writer out) {
+    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+      writeFrame(frame, g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void writeFrame(Frame frame, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("type", typeOf(frame));
+    if (frame.id() != null) {
+      g.writeStringField("id", frame.id());
+    }
+    if (frame instanceof Frame.Connect c) {
+      optField(g, "workspace", c.workspace());
+      optField(g, "agent_id", c.agentId());
+      optField(g, "token", c.token());
+      if (c.metadata() != null) {
+        g.writeFieldName("metadata");
+        mapper.writeTree(g, c.metadata());
+      }
+      if (c.subscriptions() != null) {
+        writeList(g, "subscriptions", c.subscriptions());
+      }
+      if (c.recover() != null) {
+        g.writeObjectFieldStart("recover");
+        g.writeObjectFieldStart("channels");
+        for (Map.Entry<String, StreamPosition> e : c.recover().channels().entrySet()) {
+          writePosition(g, e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        if (c.recover().inbox() != null) {
+          writePosition(g, "inbox", c.recover().inbox());
+        }
+        if (c.recover().broadcast() != null) {
+          writePosition(g, "broadcast", c.recover().broadcast());
+        }
+        g.writeEndObject();
+      }
+    } else if (frame instanceof Frame.Publish p) {
+      g.writeFieldName("event");
+      writeEvent(p.event(), g);
+    } else if (frame instanceof Frame.Subscribe s) {
+      writeList(g, "patterns", s.patterns());
+    } else if (frame instanceof Frame.Unsubscribe u) {
+      writeList(g, "patterns", u.patterns());
+    } else if (frame instanceof Frame.Join j) {
+      g.writeStringField("channel", j.channel());
+      if (j.since() != null) {
+        writePosition(g, "since", j.since());
+      }
+    } else if (frame instanceof Frame.Leave l) {
+      g.writeStringField("channel", l.channel());
+    } else if (frame instanceof Frame.History h) {
+      g.writeStringField("channel", h.channel());
+      if (h.before() != null) {
+        g.writeNumberField("before", h.before());
+      }
+      if (h.after() != null) {
+        g.writeNumberField("after", h.after());
+      }
+      if (h.limit() != null) {
+        g.writeNumberField("limit", h.limit());
+      }
+    } else if (frame instanceof Frame.ListAgents a) {
+      optField(g, "capability", a.capability());
+    } else if (frame instanceof Frame.Members m) {
+      g.writeStringField("channel", m.channel());
+    } else if (frame instanceof Frame.Ack a) {
+      g.writeFieldName("result");
+      mapper.writeTree(g, a.result() == null ? mapper.createObjectNode() : a.result());
+    } else if (frame instanceof Frame.ErrorFrame e) {
+      g.writeStringField("code", e.code().wireName());
+      optField(g, "message", e.message());
+    } else if (frame instanceof Frame.Deliver d) {
+      g.writeFieldName("event");
+      writeEvent(d.event(), g);
+    }
+    g.writeEndObject();
+  }
+
+  /**
+   * @param frame a frame
+   * @return its wire {@code type}
+   */
+  public static String typeOf(Frame frame) {
+    if (frame instanceof Frame.Connect) {
+      return "connect";
+    } else if (frame instanceof Frame.Publish) {
+      return "publish";
+    } else if (frame instanceof Frame.Subscribe) {
+      return "subscribe";
+    } else if (frame instanceof Frame.Unsubscribe) {
+      return "unsubscribe";
+    } else if (frame instanceof Frame.Join) {
+      return "join";
+    } else if (frame instanceof Frame.Leave) {
+      return "leave";
+    } else if (frame instanceof Frame.History) {
+      return "history";
+    } else if (frame instanceof Frame.ListAgents) {
+      return "list_agents";
+    } else if (frame instanceof Frame.ListChannels) {
+      return "list_channels";
+    } else if (frame instanceof Frame.Members) {
+      return "members";
+    } else if (frame instanceof Frame.Ping) {
+      return "ping";
+    } else if (frame instanceof Frame.Pong) {
+      return "pong";
+    } else if (frame instanceof Frame.Ack) {
+      return "ack";
+    } else if (frame instanceof Frame.ErrorFrame) {
+      return "error";
+    } else {
+      return "event";
+    }
+  }
+
+  private static void optField(JsonGenerator g, String name, String value) throws IOException {
+    if (value != null) {
+      g.writeStringField(name, value);
+    }
+  }
+
+  private static void writeList(JsonGenerator g, String name, List<String> values) throws IOException {
+    g.writeArrayFieldStart(name);
+    for (String v : values) {
+      g.writeString(v);
+    }
+    g.writeEndArray();
+  }
+
+  private static void writePosition(JsonGenerator g, String name, StreamPosition p) throws IOException {
+    g.writeObjectFieldStart(name);
+    g.writeNumberField("offset", p.offset());
+    g.writeStringField("epoch", p.epoch());
+    g.writeEndObject();
+  }
+}
