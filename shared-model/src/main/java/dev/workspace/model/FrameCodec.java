@@ -227,7 +227,7 @@ public final class FrameCodec {
     if (node == null || node.isNull()) {
       return null;
     }
-    if (!node.isObject() || !node.path("offset").canConvertToExactIntegral() || !node.path("offset").isIntegralNumber()
+    if (!node.isObject() || !node.path("offset").isIntegralNumber() || !node.path("offset").canConvertToLong()
         || !node.path("epoch").isTextual()) {
       throw new ProtocolException(ErrorCode.INVALID_FRAME, what + " must be {\"offset\": integer, \"epoch\": string}");
     }

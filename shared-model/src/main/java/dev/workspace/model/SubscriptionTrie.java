@@ -196,8 +196,9 @@ public final class SubscriptionTrie<T> {
     return size == 0;
   }
 
+  // A bare '>' lives in the root's tail set, which matches every name, so that '*' and '>' stay distinct patterns.
   private static boolean isAll(String pattern) {
-    return pattern.equals("*") || pattern.equals(">");
+    return pattern.equals("*");
   }
 
   /**
