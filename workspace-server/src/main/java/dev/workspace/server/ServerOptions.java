@@ -1,0 +1,291 @@
+package dev.workspace.server;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a workspace server node. Setters check their argument and return {@code this}.
+ */
+public final class ServerOptions {
+  /** Default listening port. */
+  public static final int DEFAULT_PORT = 8700;
+  /** Default listening address. */
+  public static final String DEFAULT_HOST = "0.0.0.0";
+  /** Default channel history kept per channel, in events. */
+  public static final int DEFAULT_HISTORY_SIZE = 1000;
+  /** Default events kept per agent inbox and per workspace broadcast stream. */
+  public static final int DEFAULT_INBOX_SIZE = 1000;
+  /** Default history page size when a request names none. */
+  public static final int DEFAULT_HISTORY_PAGE = 100;
+  /** Largest history page a request may ask for. */
+  public static final int MAX_HISTORY_PAGE = 500;
+  /** Default interval between server pings. */
+  public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
+  /** Default time a client has to answer a ping. */
+  public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofSeconds(10);
+  /** Default time a connection has to send an accepted {@code connect}. */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  /** Default largest WebSocket frame, in bytes. */
+  public static final int DEFAULT_MAX_FRAME_SIZE = 64 * 1024;
+  /** Default largest WebSocket message, in bytes. */
+  public static final int DEFAULT_MAX_MESSAGE_SIZE = 256 * 1024;
+  /** Default deepest JSON nesting of a frame. */
+  public static final int DEFAULT_MAX_JSON_DEPTH = 32;
+  /** Default most subscription patterns per connection. */
+  public static final int DEFAULT_MAX_SUBSCRIPTIONS = 128;
+  /** Default bound of a connection's outbound queue, in bytes. */
+  public static final int DEFAULT_OUTBOUND_QUEUE_BYTES = 1024 * 1024;
+  /** Default time an agent's inbox is kept after it disconnects, for recovery. */
+  public static final Duration DEFAULT_INBOX_RETENTION = Duration.ofMinutes(5);
+
+  private int port = DEFAULT_PORT;
+  private String host = DEFAULT_HOST;
+  private int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+  private String nodeId;
+  private String redisUri;
+  private int historySize = DEFAULT_HISTORY_SIZE;
+  private int inboxSize = DEFAULT_INBOX_SIZE;
+  private Duration inboxRetention = DEFAULT_INBOX_RETENTION;
+  private Duration pingInterval = DEFAULT_PING_INTERVAL;
+  private Duration pingTimeout = DEFAULT_PING_TIMEOUT;
+  private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+  private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+  private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+  private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
+  private int maxSubscriptions = DEFAULT_MAX_SUBSCRIPTIONS;
+  private int outboundQueueBytes = DEFAULT_OUTBOUND_QUEUE_BYTES;
+
+  /** Options with every default. */
+  public ServerOptions() {
+  }
+
+  /**
+   * Copies options.
+   *
+   * @param other the options to copy
+   */
+  public ServerOptions(ServerOptions other) {
+    this.port = other.port;
+    this.host = other.host;
+    this.instances = other.instances;
+    this.nodeId = other.nodeId;
+    this.redisUri = other.redisUri;
+    this.historySize = other.historySize;
+    this.inboxSize = other.inboxSize;
+    this.inboxRetention = other.inboxRetention;
+    this.pingInterval = other.pingInterval;
+    this.pingTimeout = other.pingTimeout;
+    this.handshakeTimeout = other.handshakeTimeout;
+    this.maxFrameSize = other.maxFrameSize;
+    this.maxMessageSize = other.maxMessageSize;
+    this.maxJsonDepth = other.maxJsonDepth;
+    this.maxSubscriptions = other.maxSubscriptions;
+    this.outboundQueueBytes = other.outboundQueueBytes;
+  }
+
+  /** @return the listening port (0 picks a free one); default {@value #DEFAULT_PORT} */
+  public int getPort() {
+    return port;
+  }
+
+  /** @param port the listening port, 0 to 65535 (0 picks a free one) */
+  public ServerOptions setPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0-65535, was " + port);
+    }
+    this.port = port;
+    return this;
+  }
+
+  /** @return the listening address; default {@value #DEFAULT_HOST} */
+  public String getHost() {
+    return host;
+  }
+
+  /** @param host the listening address */
+  public ServerOptions setHost(String host) {
+    this.host = Objects.requireNonNull(host, "host");
+    return this;
+  }
+
+  /** @return server verticle instances, one per event loop; default the number of processors */
+  public int getInstances() {
+    return instances;
+  }
+
+  /** @param instances server verticle instances, at least 1 */
+  public ServerOptions setInstances(int instances) {
+    this.instances = positive("instances", instances);
+    return this;
+  }
+
+  /** @return this node's id in discovery and logs; {@code null} means a random one */
+  public String getNodeId() {
+    return nodeId;
+  }
+
+  /** @param nodeId this node's id, or {@code null} for a random one */
+  public ServerOptions setNodeId(String nodeId) {
+    this.nodeId = nodeId;
+    return this;
+  }
+
+  /** @return the Redis URI that joins this node to a cluster, or {@code null} to run alone in memory */
+  public String getRedisUri() {
+    return redisUri;
+  }
+
+  /** @param redisUri {@code redis://host:port}, or {@code null} to run alone in memory */
+  public ServerOptions setRedisUri(String redisUri) {
+    this.redisUri = redisUri == null || redisUri.isBlank() ? null : redisUri;
+    return this;
+  }
+
+  /** @return events kept per channel; default {@value #DEFAULT_HISTORY_SIZE} */
+  public int getHistorySize() {
+    return historySize;
+  }
+
+  /** @param historySize events kept per channel, at least 1 */
+  public ServerOptions setHistorySize(int historySize) {
+    this.historySize = positive("historySize", historySize);
+    return this;
+  }
+
+  /** @return events kept per agent inbox and broadcast stream; default {@value #DEFAULT_INBOX_SIZE} */
+  public int getInboxSize() {
+    return inboxSize;
+  }
+
+  /** @param inboxSize events kept per agent inbox and broadcast stream, at least 1 */
+  public ServerOptions setInboxSize(int inboxSize) {
+    this.inboxSize = positive("inboxSize", inboxSize);
+    return this;
+  }
+
+  /** @return how long an agent's inbox is kept after it disconnects; default 5 minutes */
+  public Duration getInboxRetention() {
+    return inboxRetention;
+  }
+
+  /** @param inboxRetention how long an agent's inbox is kept after it disconnects, not negative */
+  public ServerOptions setInboxRetention(Duration inboxRetention) {
+    this.inboxRetention = notNegative("inboxRetention", inboxRetention);
+    return this;
+  }
+
+  /** @return time between server pings; default 25 s */
+  public Duration getPingInterval() {
+    return pingInterval;
+  }
+
+  /** @param pingInterval time between server pings, positive */
+  public ServerOptions setPingInterval(Duration pingInterval) {
+    this.pingInterval = positive("pingInterval", pingInterval);
+    return this;
+  }
+
+  /** @return time a client has to answer a ping; default 10 s */
+  public Duration getPingTimeout() {
+    return pingTimeout;
+  }
+
+  /** @param pingTimeout time a client has to answer a ping, positive */
+  public ServerOptions setPingTimeout(Duration pingTimeout) {
+    this.pingTimeout = positive("pingTimeout", pingTimeout);
+    return this;
+  }
+
+  /** @return time a connection has to send an accepted {@code connect}; default 10 s */
+  public Duration getHandshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  /** @param handshakeTimeout time a connection has to send an accepted {@code connect}, positive */
+  public ServerOptions setHandshakeTimeout(Duration handshakeTimeout) {
+    this.handshakeTimeout = positive("handshakeTimeout", handshakeTimeout);
+    return this;
+  }
+
+  /** @return largest WebSocket frame in bytes; default 64 KiB */
+  public int getMaxFrameSize() {
+    return maxFrameSize;
+  }
+
+  /** @param maxFrameSize largest WebSocket frame in bytes, at least 1024 */
+  public ServerOptions setMaxFrameSize(int maxFrameSize) {
+    this.maxFrameSize = atLeast("maxFrameSize", maxFrameSize, 1024);
+    return this;
+  }
+
+  /** @return largest WebSocket message in bytes; default 256 KiB */
+  public int getMaxMessageSize() {
+    return maxMessageSize;
+  }
+
+  /** @param maxMessageSize largest WebSocket message in bytes, at least 1024 */
+  public ServerOptions setMaxMessageSize(int maxMessageSize) {
+    this.maxMessageSize = atLeast("maxMessageSize", maxMessageSize, 1024);
+    return this;
+  }
+
+  /** @return deepest JSON nesting of a frame; default {@value #DEFAULT_MAX_JSON_DEPTH} */
+  public int getMaxJsonDepth() {
+    return maxJsonDepth;
+  }
+
+  /** @param maxJsonDepth deepest JSON nesting of a frame, at least 4 */
+  public ServerOptions setMaxJsonDepth(int maxJsonDepth) {
+    this.maxJsonDepth = atLeast("maxJsonDepth", maxJsonDepth, 4);
+    return this;
+  }
+
+  /** @return most subscription patterns per connection; default {@value #DEFAULT_MAX_SUBSCRIPTIONS} */
+  public int getMaxSubscriptions() {
+    return maxSubscriptions;
+  }
+
+  /** @param maxSubscriptions most subscription patterns per connection, at least 1 */
+  public ServerOptions setMaxSubscriptions(int maxSubscriptions) {
+    this.maxSubscriptions = positive("maxSubscriptions", maxSubscriptions);
+    return this;
+  }
+
+  /** @return bound of a connection's outbound queue in bytes; default 1 MiB */
+  public int getOutboundQueueBytes() {
+    return outboundQueueBytes;
+  }
+
+  /** @param outboundQueueBytes bound of a connection's outbound queue in bytes, at least 4096 */
+  public ServerOptions setOutboundQueueBytes(int outboundQueueBytes) {
+    this.outboundQueueBytes = atLeast("outboundQueueBytes", outboundQueueBytes, 4096);
+    return this;
+  }
+
+  private static int positive(String name, int value) {
+    return atLeast(name, value, 1);
+  }
+
+  private static int atLeast(String name, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(name + " must be at least " + min + ", was " + value);
+    }
+    return value;
+  }
+
+  private static Duration positive(String name, Duration value) {
+    Objects.requireNonNull(value, name);
+    if (value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(name + " must be positive, was " + value);
+    }
+    return value;
+  }
+
+  private static Duration notNegative(String name, Duration value) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative, was " + value);
+    }
+    return value;
+  }
+}

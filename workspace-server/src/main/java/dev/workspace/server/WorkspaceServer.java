@@ -1,0 +1,147 @@
+package dev.workspace.server;
+
+import dev.workspace.model.FrameCodec;
+import dev.workspace.server.core.Broker;
+import dev.workspace.server.core.Directory;
+import dev.workspace.server.core.LocalSessions;
+import dev.workspace.server.core.MemoryBroker;
+import dev.workspace.server.core.MemoryDirectory;
+import dev.workspace.server.core.WorkspaceCore;
+import dev.workspace.server.edge.Authenticator;
+import dev.workspace.server.edge.DeliveryBatchCodec;
+import dev.workspace.server.edge.RestApi;
+import dev.workspace.server.edge.ServerMetrics;
+import dev.workspace.server.edge.ServerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running workspace server node: {@link ServerOptions#getInstances()} server verticles (one per event loop)
+ * sharing one port, over one routing core.
+ */
+public final class WorkspaceServer {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkspaceServer.class);
+
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final String nodeId;
+  private final Broker broker;
+  private final Directory directory;
+  private final List<String> deployments = new ArrayList<>();
+  private int port;
+
+  private WorkspaceServer(Vertx vertx, boolean ownsVertx, String nodeId, Broker broker, Directory directory) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.nodeId = nodeId;
+    this.broker = broker;
+    this.directory = directory;
+  }
+
+  /**
+   * Starts a node on its own Vert.x instance, closed with the node.
+   *
+   * @param options the options
+   * @return the running node
+   */
+  public static Future<WorkspaceServer> start(ServerOptions options) {
+    Vertx vertx = Vertx.vertx();
+    return start(vertx, options, true).onFailure(e -> vertx.close());
+  }
+
+  /**
+   * Starts a node on a Vert.x instance the caller owns.
+   *
+   * @param vertx the Vert.x instance
+   * @param options the options
+   * @return the running node
+   */
+  public static Future<WorkspaceServer> start(Vertx vertx, ServerOptions options) {
+    return start(vertx, options, false);
+  }
+
+  private static Future<WorkspaceServer> start(Vertx vertx, ServerOptions given, boolean ownsVertx) {
+    ServerOptions options = new ServerOptions(given);
+    String nodeId = options.getNodeId() != null ? options.getNodeId() : "node-" + UUID.randomUUID().toString().substring(0, 8);
+    FrameCodec codec = new FrameCodec(options.getMaxJsonDepth());
+    try {
+      vertx.eventBus().registerCodec(new DeliveryBatchCodec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // Another node shares this Vert.x instance and registered the same local codec.
+    }
+    if (options.getRedisUri() != null) {
+      return Future.failedFuture(new IllegalArgumentException("this build has no Redis broker"));
+    }
+    Broker broker = new MemoryBroker(codec, options.getHistorySize(), options.getInboxSize());
+    Directory directory = new MemoryDirectory();
+    LocalSessions sessions = new LocalSessions(vertx.eventBus());
+    sessions.broker(broker);
+    WorkspaceCore core = new WorkspaceCore(nodeId, broker, directory, sessions, ServerOptions.DEFAULT_HISTORY_PAGE,
+        ServerOptions.MAX_HISTORY_PAGE);
+    ServerMetrics metrics = new ServerMetrics(sessions::size);
+    RestApi rest = new RestApi(options, codec, core, broker, metrics);
+    Authenticator auth = Authenticator.NONE;
+    WorkspaceServer node = new WorkspaceServer(vertx, ownsVertx, nodeId, broker, directory);
+    return broker.start(sessions)
+        .compose(v -> {
+          ServerVerticle first = new ServerVerticle(options, codec, core, metrics, auth, rest);
+          return vertx.deployVerticle(first).map(id -> {
+            node.deployments.add(id);
+            node.port = first.actualPort();
+            return id;
+          });
+        })
+        .compose(id -> {
+          if (options.getInstances() == 1) {
+            return Future.succeededFuture();
+          }
+          ServerOptions rest2 = new ServerOptions(options).setPort(node.port);
+          return vertx.deployVerticle(() -> new ServerVerticle(rest2, codec, core, metrics, auth, rest),
+              new DeploymentOptions().setInstances(options.getInstances() - 1)).map(id2 -> {
+                node.deployments.add(id2);
+                return null;
+              });
+        })
+        .map(v -> {
+          LOG.info("node {} listening on {}:{} with {} event loops, {} state", nodeId, options.getHost(), node.port,
+              options.getInstances(), options.getRedisUri() == null ? "in-memory" : "Redis");
+          return node;
+        });
+  }
+
+  /** @return the port the node listens on */
+  public int port() {
+    return port;
+  }
+
+  /** @return the node's id */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** @return the Vert.x instance the node runs on */
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /**
+   * Stops the node: closes every connection with 1001, then the broker.
+   *
+   * @return completes when stopped
+   */
+  public Future<Void> close() {
+    List<Future<?>> undeploys = new ArrayList<>();
+    for (String id : deployments) {
+      undeploys.add(vertx.undeploy(id));
+    }
+    Future<Void> done = Future.join(undeploys).transform(ar -> broker.close())
+        .transform(ar -> directory.close());
+    return ownsVertx ? done.transform(ar -> vertx.close()) : done;
+  }
+}

@@ -1,0 +1,15 @@
+package dev.workspace.server.core;
+
+import java.util.List;
+
+/**
+ * One encoded event for the sessions of one event loop: the message the router sends over the Vert.x event bus.
+ * It travels with a local codec, so the frame bytes are shared, never copied or encoded again.
+ *
+ * @param stream the stream key text, or {@code null} for presence
+ * @param offset the event's offset in {@code stream}, or -1
+ * @param frame the encoded {@code event} frame
+ * @param sessionIds the receiving sessions on that event loop
+ */
+public record DeliveryBatch(String stream, long offset, byte[] frame, List<String> sessionIds) {
+}

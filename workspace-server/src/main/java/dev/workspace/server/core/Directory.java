@@ -1,0 +1,60 @@
+package dev.workspace.server.core;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * Who is connected and who is in which channel, for the whole workspace (every node). {@link MemoryDirectory}
+ * serves one node alone; a Redis directory serves a cluster.
+ */
+public interface Directory {
+  /**
+   * Records an agent as connected.
+   *
+   * @param agent the agent
+   * @return the record it replaced (same workspace and agent id), or {@code null}
+   */
+  Future<AgentRecord> register(AgentRecord agent);
+
+  /**
+   * Removes an agent if its current record is this session's.
+   *
+   * @param workspace the workspace
+   * @param agentId the agent
+   * @param sessionId the session that ends
+   * @return whether the record was removed (false when another session took over)
+   */
+  Future<Boolean> unregister(String workspace, String agentId, String sessionId);
+
+  /**
+   * @param workspace the workspace
+   * @param agentId the agent
+   * @return its record, or {@code null} when it is not connected
+   */
+  Future<AgentRecord> agent(String workspace, String agentId);
+
+  /** @return every connected agent of the workspace, ordered by id */
+  Future<List<AgentRecord>> agents(String workspace);
+
+  /**
+   * Adds an agent to a channel, creating the channel when new.
+   *
+   * @return whether it was not yet a member
+   */
+  Future<Boolean> addMember(String workspace, String channel, String agentId);
+
+  /** @return whether it was a member */
+  Future<Boolean> removeMember(String workspace, String channel, String agentId);
+
+  /** @return the channel's members, ordered; {@code null} when the channel does not exist */
+  Future<List<String>> members(String workspace, String channel);
+
+  /** @return the channels the agent is a member of, ordered */
+  Future<List<String>> channelsOf(String workspace, String agentId);
+
+  /** @return every channel of the workspace ({@code general} always among them), ordered by name */
+  Future<List<ChannelInfo>> channels(String workspace);
+
+  /** @return completes when released */
+  Future<Void> close();
+}

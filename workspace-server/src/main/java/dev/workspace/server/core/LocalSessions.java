@@ -1,0 +1,174 @@
+package dev.workspace.server.core;
+
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The sessions connected to this node, indexed for delivery, and the node's fan-out: for each delivery it picks
+ * the local sessions that should receive it and sends one {@link DeliveryBatch} per event loop over the event bus.
+ * Thread-safe: sessions on every event loop register here, and brokers dispatch from any thread.
+ */
+public final class LocalSessions {
+  /** Name of the local codec {@link DeliveryBatch}es travel with. */
+  public static final String CODEC = "workspace-delivery-batch";
+
+  private final EventBus eventBus;
+  private final DeliveryOptions deliveryOptions = new DeliveryOptions().setCodecName(CODEC).setLocalOnly(true);
+  private final Map<String, Map<String, SessionRef>> agentsByWorkspace = new ConcurrentHashMap<>();
+  private final Map<String, Set<SessionRef>> channelMembers = new ConcurrentHashMap<>();
+  private volatile Broker broker;
+
+  /**
+   * @param eventBus the node's event bus (with the {@link #CODEC} codec registered)
+   */
+  public LocalSessions(EventBus eventBus) {
+    this.eventBus = eventBus;
+  }
+
+  /** @param broker told when this node gains or loses receivers for an audience */
+  public void broker(Broker broker) {
+    this.broker = broker;
+  }
+
+  /**
+   * Adds a session, replacing (and returning) the session the same agent had on this node.
+   *
+   * @param session the session
+   * @return the session it replaced, or {@code null}
+   */
+  public SessionRef add(SessionRef session) {
+    Map<String, SessionRef> agents = agentsByWorkspace.computeIfAbsent(session.workspace(), w -> {
+      broker.interest(w, Audience.WORKSPACE, true);
+      return new ConcurrentHashMap<>();
+    });
+    SessionRef previous = agents.put(session.agentId(), session);
+    if (previous == null) {
+      broker.interest(session.workspace(), Audience.agent(session.agentId()), true);
+    }
+    return previous;
+  }
+
+  /**
+   * Removes a session if it is still the agent's current one.
+   *
+   * @param session the session
+   * @return whether it was removed
+   */
+  public boolean remove(SessionRef session) {
+    Map<String, SessionRef> agents = agentsByWorkspace.get(session.workspace());
+    if (agents == null || !agents.remove(session.agentId(), session)) {
+      return false;
+    }
+    broker.interest(session.workspace(), Audience.agent(session.agentId()), false);
+    return true;
+  }
+
+  /**
+   * @param workspace the workspace
+   * @param agentId the agent
+   * @return the agent's session on this node, or {@code null}
+   */
+  public SessionRef session(String workspace, String agentId) {
+    Map<String, SessionRef> agents = agentsByWorkspace.get(workspace);
+    return agents == null ? null : agents.get(agentId);
+  }
+
+  /**
+   * Adds a session to a channel's local members.
+   *
+   * @param session the session
+   * @param channel the channel
+   */
+  public void join(SessionRef session, String channel) {
+    Set<SessionRef> members = channelMembers.computeIfAbsent(key(session.workspace(), channel), k -> {
+      broker.interest(session.workspace(), Audience.channel(channel), true);
+      return ConcurrentHashMap.newKeySet();
+    });
+    members.add(session);
+  }
+
+  /**
+   * Removes a session from a channel's local members.
+   *
+   * @param session the session
+   * @param channel the channel
+   */
+  public void leave(SessionRef session, String channel) {
+    String key = key(session.workspace(), channel);
+    channelMembers.computeIfPresent(key, (k, members) -> {
+      members.remove(session);
+      if (members.isEmpty()) {
+        broker.interest(session.workspace(), Audience.channel(channel), false);
+        return null;
+      }
+      return members;
+    });
+  }
+
+  /** @return how many sessions this node holds */
+  public int size() {
+    int n = 0;
+    for (Map<String, SessionRef> agents : agentsByWorkspace.values()) {
+      n += agents.size();
+    }
+    return n;
+  }
+
+  /**
+   * Sends a delivery to the local sessions that should receive it: a channel's members, one agent, or every
+   * agent of the workspace; never the sender itself (but for events to its own inbox); only sessions whose
+   * patterns match the event name, except for replies to the agent's own requests.
+   *
+   * @param d the delivery
+   */
+  public void dispatch(Delivery d) {
+    Map<String, List<String>> byAddress = new HashMap<>(4);
+    switch (d.audience().kind()) {
+      case CHANNEL -> {
+        Set<SessionRef> members = channelMembers.get(key(d.workspace(), d.audience().name()));
+        if (members != null) {
+          for (SessionRef s : members) {
+            if (!s.agentId().equals(d.sourceId()) && s.accepts(d.eventName())) {
+              add(byAddress, s);
+            }
+          }
+        }
+      }
+      case AGENT -> {
+        SessionRef s = session(d.workspace(), d.audience().name());
+        if (s != null && (d.reply() || s.accepts(d.eventName()))) {
+          add(byAddress, s);
+        }
+      }
+      case WORKSPACE -> {
+        Map<String, SessionRef> agents = agentsByWorkspace.get(d.workspace());
+        if (agents != null) {
+          for (SessionRef s : agents.values()) {
+            if (!s.agentId().equals(d.sourceId()) && s.accepts(d.eventName())) {
+              add(byAddress, s);
+            }
+          }
+        }
+      }
+      default -> throw new IllegalStateException("unknown audience " + d.audience());
+    }
+    String stream = d.stream() == null ? null : d.stream().toString();
+    for (Map.Entry<String, List<String>> e : byAddress.entrySet()) {
+      eventBus.send(e.getKey(), new DeliveryBatch(stream, d.offset(), d.frame(), e.getValue()), deliveryOptions);
+    }
+  }
+
+  private static void add(Map<String, List<String>> byAddress, SessionRef s) {
+    byAddress.computeIfAbsent(s.deliveryAddress(), a -> new ArrayList<>()).add(s.sessionId());
+  }
+
+  private static String key(String workspace, String channel) {
+    return workspace + '\u0000' + channel;
+  }
+}

@@ -1,0 +1,109 @@
+package dev.workspace.server.core;
+
+import dev.workspace.model.Ids;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+
+/** The directory of a node that runs alone: thread-safe maps in this process. */
+public final class MemoryDirectory implements Directory {
+  private final Map<String, Space> spaces = new ConcurrentHashMap<>();
+
+  private static final class Space {
+    final Map<String, AgentRecord> agents = new ConcurrentHashMap<>();
+    final Map<String, Set<String>> channels = new ConcurrentHashMap<>();
+
+    Space() {
+      channels.put(Ids.GENERAL, new ConcurrentSkipListSet<>());
+    }
+  }
+
+  private Space space(String workspace) {
+    return spaces.computeIfAbsent(workspace, w -> new Space());
+  }
+
+  @Override
+  public Future<AgentRecord> register(AgentRecord agent) {
+    return Future.succeededFuture(space(agent.workspace()).agents.put(agent.agentId(), agent));
+  }
+
+  @Override
+  public Future<Boolean> unregister(String workspace, String agentId, String sessionId) {
+    Space s = space(workspace);
+    boolean[] removed = new boolean[1];
+    s.agents.computeIfPresent(agentId, (id, rec) -> {
+      if (rec.sessionId().equals(sessionId)) {
+        removed[0] = true;
+        return null;
+      }
+      return rec;
+    });
+    return Future.succeededFuture(removed[0]);
+  }
+
+  @Override
+  public Future<AgentRecord> agent(String workspace, String agentId) {
+    return Future.succeededFuture(space(workspace).agents.get(agentId));
+  }
+
+  @Override
+  public Future<List<AgentRecord>> agents(String workspace) {
+    List<AgentRecord> list = new ArrayList<>(space(workspace).agents.values());
+    list.sort(Comparator.comparing(AgentRecord::agentId));
+    return Future.succeededFuture(list);
+  }
+
+  @Override
+  public Future<Boolean> addMember(String workspace, String channel, String agentId) {
+    return Future.succeededFuture(
+        space(workspace).channels.computeIfAbsent(channel, c -> new ConcurrentSkipListSet<>()).add(agentId));
+  }
+
+  @Override
+  public Future<Boolean> removeMember(String workspace, String channel, String agentId) {
+    Set<String> members = space(workspace).channels.get(channel);
+    return Future.succeededFuture(members != null && members.remove(agentId));
+  }
+
+  @Override
+  public Future<List<String>> members(String workspace, String channel) {
+    Set<String> members = space(workspace).channels.get(channel);
+    return Future.succeededFuture(members == null ? null : new ArrayList<>(members));
+  }
+
+  @Override
+  public Future<List<String>> channelsOf(String workspace, String agentId) {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, Set<String>> e : space(workspace).channels.entrySet()) {
+      if (e.getValue().contains(agentId)) {
+        out.add(e.getKey());
+      }
+    }
+    out.sort(null);
+    return Future.succeededFuture(out);
+  }
+
+  @Override
+  public Future<List<ChannelInfo>> channels(String workspace) {
+    Space s = space(workspace);
+    List<ChannelInfo> out = new ArrayList<>();
+    for (String name : new TreeSet<>(s.channels.keySet())) {
+      Set<String> members = s.channels.get(name);
+      if (members != null) {
+        out.add(new ChannelInfo(name, members.size()));
+      }
+    }
+    return Future.succeededFuture(out);
+  }
+
+  @Override
+  public Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}

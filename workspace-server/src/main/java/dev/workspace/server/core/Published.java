@@ -1,0 +1,10 @@
+package dev.workspace.server.core;
+
+/**
+ * Where a published event landed.
+ *
+ * @param offset its offset in the stream
+ * @param epoch the stream's epoch
+ */
+public record Published(long offset, String epoch) {
+}

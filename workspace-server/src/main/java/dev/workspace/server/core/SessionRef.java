@@ -1,0 +1,45 @@
+package dev.workspace.server.core;
+
+import java.util.Set;
+
+/**
+ * What the routing core knows of a session: who it is, where its deliveries go, and what it wants. Implemented
+ * by the WebSocket edge; the core never sees a socket.
+ */
+public interface SessionRef {
+  /** @return the session's unique id */
+  String sessionId();
+
+  /** @return the workspace */
+  String workspace();
+
+  /** @return the agent's id */
+  String agentId();
+
+  /** @return the event-bus address of the event loop that owns the session */
+  String deliveryAddress();
+
+  /**
+   * Called from any thread.
+   *
+   * @param eventName an event name
+   * @return whether the session's subscription patterns match it
+   */
+  boolean accepts(String eventName);
+
+  /** @return the channels the session has joined (a thread-safe view) */
+  Set<String> channels();
+
+  /**
+   * Starts holding back live deliveries of a stream while its missed events are read, so that they can be sent
+   * in offset order afterwards. Called from any thread, before the session is registered for the stream.
+   *
+   * @param stream the stream key text
+   */
+  void hold(String stream);
+
+  /**
+   * Ends the session because another connection took over its agent id. Called from any thread.
+   */
+  void replaced();
+}

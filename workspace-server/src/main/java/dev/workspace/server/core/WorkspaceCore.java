@@ -1,0 +1,492 @@
+package dev.workspace.server.core;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.Destination;
+import dev.workspace.model.ErrorCode;
+import dev.workspace.model.Event;
+import dev.workspace.model.EventNames;
+import dev.workspace.model.Frame;
+import dev.workspace.model.Ids;
+import dev.workspace.model.ProtocolException;
+import dev.workspace.model.StreamPosition;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The routing core: what sessions may do in a workspace and who receives what. It knows workspaces, channels,
+ * agents and streams, and nothing of sockets; the {@link Broker} carries events and the {@link Directory} knows
+ * who is where, on one node or many.
+ */
+public final class WorkspaceCore {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  private final String nodeId;
+  private final Broker broker;
+  private final Directory directory;
+  private final LocalSessions sessions;
+  private final int defaultHistoryPage;
+  private final int maxHistoryPage;
+
+  /**
+   * @param nodeId this node's id
+   * @param broker the transport between nodes
+   * @param directory who is connected and where
+   * @param sessions this node's sessions
+   * @param defaultHistoryPage history page size when none is asked
+   * @param maxHistoryPage largest history page
+   */
+  public WorkspaceCore(String nodeId, Broker broker, Directory directory, LocalSessions sessions,
+      int defaultHistoryPage, int maxHistoryPage) {
+    this.nodeId = nodeId;
+    this.broker = broker;
+    this.directory = directory;
+    this.sessions = sessions;
+    this.defaultHistoryPage = defaultHistoryPage;
+    this.maxHistoryPage = maxHistoryPage;
+  }
+
+  /** @return this node's id */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /**
+   * The answer to a request and the streams the session must replay after sending it.
+   *
+   * @param result the {@code ack} result
+   * @param replays what to send after the ack, per stream
+   */
+  public record Outcome(ObjectNode result, List<Replay> replays) {
+  }
+
+  // ------------------------------------------------------------------ sessions
+
+  /**
+   * Opens a session: registers the agent (taking over an earlier session of the same agent id), attaches its
+   * inbox and the broadcast stream, re-joins the channels it recovers (and those an earlier session held), and
+   * tells the workspace it joined.
+   *
+   * @param session the session
+   * @param metadata what the agent says about itself
+   * @param recover what it saw before a reconnect, or {@code null}
+   * @return the {@code ack} result of {@code connect} and the replays
+   */
+  public Future<Outcome> connect(SessionRef session, ObjectNode metadata, Frame.Recovery recover) {
+    String ws = session.workspace();
+    String agentId = session.agentId();
+    if (recover != null) {
+      for (String c : recover.channels().keySet()) {
+        Ids.requireChannel(c);
+      }
+    }
+    AgentRecord record = new AgentRecord(ws, agentId, metadata == null ? JSON.objectNode() : metadata,
+        System.currentTimeMillis(), nodeId, session.sessionId());
+    String inbox = StreamKey.inbox(agentId).toString();
+    String broadcast = StreamKey.BROADCAST.toString();
+    session.hold(inbox);
+    session.hold(broadcast);
+    SessionRef previousLocal = sessions.add(session);
+    if (previousLocal != null && previousLocal != session) {
+      previousLocal.replaced();
+    }
+    return directory.register(record).compose(previous -> {
+      Future<List<String>> inherited = previous == null
+          ? Future.succeededFuture(List.of()) : directory.channelsOf(ws, agentId);
+      return inherited.compose(held -> {
+        Map<String, StreamPosition> channels = new LinkedHashMap<>();
+        if (recover != null) {
+          for (Map.Entry<String, StreamPosition> e : recover.channels().entrySet()) {
+            channels.put(e.getKey(), e.getValue());
+          }
+        }
+        for (String c : held) {
+          channels.putIfAbsent(c, null);
+        }
+        Future<Attached> inboxF = broker.attach(ws, StreamKey.inbox(agentId),
+            recover == null ? null : recover.inbox(), () -> { });
+        Future<Attached> broadcastF = broker.attach(ws, StreamKey.BROADCAST,
+            recover == null ? null : recover.broadcast(), () -> { });
+        List<Future<Attached>> channelFs = new ArrayList<>();
+        List<String> names = new ArrayList<>(channels.keySet());
+        for (String c : names) {
+          channelFs.add(attachChannel(session, c, channels.get(c)));
+        }
+        List<Future<?>> all = new ArrayList<>(channelFs);
+        all.add(inboxF);
+        all.add(broadcastF);
+        return Future.all(all).map(done -> {
+          ObjectNode result = JSON.objectNode();
+          result.put("session_id", session.sessionId());
+          result.put("agent_id", agentId);
+          result.put("workspace", ws);
+          result.put("node_id", nodeId);
+          result.put("server_time", System.currentTimeMillis());
+          List<Replay> replays = new ArrayList<>();
+          Attached in = inboxF.result();
+          Attached bc = broadcastF.result();
+          result.set("inbox", position(in));
+          result.set("broadcast", position(bc));
+          replays.add(replay(inbox, in));
+          replays.add(replay(broadcast, bc));
+          ObjectNode joined = JSON.objectNode();
+          ObjectNode recovery = JSON.objectNode();
+          ObjectNode recoveredChannels = JSON.objectNode();
+          for (int i = 0; i < names.size(); i++) {
+            Attached a = channelFs.get(i).result();
+            joined.set(names.get(i), position(a));
+            if (a.recovered() != null) {
+              recoveredChannels.set(names.get(i), recovered(a));
+            }
+            replays.add(replay(StreamKey.channel(names.get(i)).toString(), a));
+          }
+          result.set("channels", joined);
+          if (recover != null) {
+            recovery.set("channels", recoveredChannels);
+            if (in.recovered() != null) {
+              recovery.set("inbox", recovered(in));
+            }
+            if (bc.recovered() != null) {
+              recovery.set("broadcast", recovered(bc));
+            }
+            result.set("recovery", recovery);
+          }
+          return new Outcome(result, replays);
+        });
+      }).compose(outcome -> {
+        if (previous != null) {
+          return Future.succeededFuture(outcome);
+        }
+        ObjectNode payload = JSON.objectNode().put("agent_id", agentId);
+        payload.set("metadata", record.metadata());
+        return broker.publishTransient(ws, Audience.WORKSPACE, systemEvent(EventNames.AGENT_JOINED,
+            Destination.BROADCAST.toString(), agentId, payload)).map(outcome);
+      });
+    });
+  }
+
+  /**
+   * Closes a session: if it is still the agent's current one, the agent leaves its channels and the workspace is
+   * told it left; in any case the session stops receiving.
+   *
+   * @param session the session
+   * @return completes when done
+   */
+  public Future<Void> disconnect(SessionRef session) {
+    String ws = session.workspace();
+    List<String> joined = new ArrayList<>(session.channels());
+    for (String c : joined) {
+      sessions.leave(session, c);
+    }
+    boolean current = sessions.remove(session);
+    if (!current) {
+      return Future.succeededFuture();
+    }
+    return directory.unregister(ws, session.agentId(), session.sessionId()).compose(removed -> {
+      if (!removed) {
+        return Future.succeededFuture();
+      }
+      List<Future<?>> steps = new ArrayList<>();
+      for (String c : joined) {
+        steps.add(directory.removeMember(ws, c, session.agentId()).compose(was -> was
+            ? broker.publishTransient(ws, Audience.channel(c), presence(EventNames.CHANNEL_LEFT, c,
+                session.agentId(), "disconnected"))
+            : Future.succeededFuture()));
+      }
+      return Future.all(steps).compose(v -> broker.publishTransient(ws, Audience.WORKSPACE,
+          systemEvent(EventNames.AGENT_LEFT, Destination.BROADCAST.toString(), session.agentId(),
+              JSON.objectNode().put("agent_id", session.agentId()))));
+    }).mapEmpty();
+  }
+
+  // ------------------------------------------------------------------ publishing
+
+  /**
+   * Publishes an event from a session: checks who may send it where, stamps it, and hands it to the broker.
+   *
+   * @param session the sender
+   * @param event the event as the client sent it
+   * @return the {@code ack} result: {@code event_id}, {@code timestamp}, {@code offset}
+   */
+  public Future<ObjectNode> publish(SessionRef session, Event event) {
+    Destination destination = event.destination();
+    if (destination.kind() == Destination.Kind.CHANNEL && !session.channels().contains(destination.name())) {
+      return Future.failedFuture(new ProtocolException(ErrorCode.NOT_MEMBER,
+          "join channel '" + destination.name() + "' before publishing to it"));
+    }
+    return publishAs(session.workspace(), session.agentId(), event);
+  }
+
+  /**
+   * Publishes an event on behalf of an agent that need not be connected (the REST API). Channel membership is
+   * not required.
+   *
+   * @param workspace the workspace
+   * @param agentId the sending agent
+   * @param event the event as the client sent it
+   * @return the {@code ack} result: {@code event_id}, {@code timestamp}, {@code offset}
+   */
+  public Future<ObjectNode> publishAs(String workspace, String agentId, Event event) {
+    if (event.sourceId() != null && !event.sourceId().equals(agentId)) {
+      return Future.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN,
+          "source_id '" + event.sourceId() + "' is not this connection's agent"));
+    }
+    if (EventNames.RESERVED.contains(event.eventName())) {
+      return Future.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN,
+          "event name '" + event.eventName() + "' is reserved for the server"));
+    }
+    Destination destination = event.destination();
+    Event stamped = event.withEventId(event.eventId() == null ? UUID.randomUUID().toString() : event.eventId())
+        .withSourceId(agentId).withDestinationId(destination.toString())
+        .withTimestamp(System.currentTimeMillis()).withOffset(-1);
+    Future<Published> published = switch (destination.kind()) {
+      case CHANNEL -> broker.publish(workspace, StreamKey.channel(destination.name()), stamped)
+          .compose(p -> mention(workspace, destination.name(), stamped.withOffset(p.offset())).map(p));
+      case AGENT -> directory.agent(workspace, destination.name()).compose(rec -> {
+        if (rec == null) {
+          return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND,
+              "agent '" + destination.name() + "' is not connected to workspace '" + workspace + "'"));
+        }
+        return broker.publish(workspace, StreamKey.inbox(destination.name()), stamped);
+      });
+      case BROADCAST -> broker.publish(workspace, StreamKey.BROADCAST, stamped);
+    };
+    return published.map(p -> JSON.objectNode().put("event_id", stamped.eventId())
+        .put("timestamp", stamped.timestamp()).put("offset", p.offset()));
+  }
+
+  private Future<Void> mention(String workspace, String channel, Event post) {
+    Set<String> mentioned = Mentions.of(post.payload());
+    mentioned.remove(post.sourceId());
+    if (mentioned.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return directory.members(workspace, channel).compose(members -> {
+      Set<String> targets = new LinkedHashSet<>(mentioned);
+      targets.retainAll(members == null ? Set.of() : new LinkedHashSet<>(members));
+      List<Future<?>> sends = new ArrayList<>();
+      for (String target : targets) {
+        ObjectNode payload = JSON.objectNode().put("channel", channel).put("post_id", post.eventId())
+            .put("post_offset", post.offset());
+        if (post.text() != null) {
+          payload.put("text", post.text());
+        }
+        Event m = Event.create(UUID.randomUUID().toString(), EventNames.CHANNEL_MESSAGE_MENTIONED,
+            post.sourceId(), "agent:" + target, payload, null, post.timestamp(), null, false, -1);
+        sends.add(directory.agent(workspace, target).compose(rec -> rec == null
+            ? Future.succeededFuture() : broker.publish(workspace, StreamKey.inbox(target), m)));
+      }
+      return Future.all(sends).mapEmpty();
+    });
+  }
+
+  // ------------------------------------------------------------------ channels
+
+  /**
+   * Joins a channel, creating it when new, and tells its other members.
+   *
+   * @param session the joining session
+   * @param channel the channel
+   * @param since the last position seen, to recover from, or {@code null}
+   * @return the {@code ack} result and the replay
+   */
+  public Future<Outcome> join(SessionRef session, String channel, StreamPosition since) {
+    Ids.requireChannel(channel);
+    boolean already = session.channels().contains(channel);
+    return attachChannel(session, channel, since).compose(a -> directory.members(session.workspace(), channel)
+        .compose(members -> {
+          ObjectNode result = JSON.objectNode().put("channel", channel).put("offset", a.offset())
+              .put("epoch", a.epoch()).put("members", members == null ? 0 : members.size());
+          if (a.recovered() != null) {
+            result.put("recovered", a.recovered());
+          }
+          Outcome outcome = new Outcome(result, List.of(replay(StreamKey.channel(channel).toString(), a)));
+          if (already) {
+            return Future.succeededFuture(outcome);
+          }
+          return broker.publishTransient(session.workspace(), Audience.channel(channel),
+              presence(EventNames.CHANNEL_JOINED, channel, session.agentId(), null)).map(outcome);
+        }));
+  }
+
+  private Future<Attached> attachChannel(SessionRef session, String channel, StreamPosition since) {
+    String stream = StreamKey.channel(channel).toString();
+    return directory.addMember(session.workspace(), channel, session.agentId())
+        .compose(added -> broker.attach(session.workspace(), StreamKey.channel(channel), since, () -> {
+          session.hold(stream);
+          session.channels().add(channel);
+          sessions.join(session, channel);
+        }));
+  }
+
+  /**
+   * Leaves a channel and tells its other members.
+   *
+   * @param session the leaving session
+   * @param channel the channel
+   * @return the {@code ack} result
+   */
+  public Future<ObjectNode> leave(SessionRef session, String channel) {
+    Ids.requireChannel(channel);
+    if (!session.channels().remove(channel)) {
+      return Future.failedFuture(new ProtocolException(ErrorCode.NOT_MEMBER, "not a member of channel '" + channel + "'"));
+    }
+    sessions.leave(session, channel);
+    return directory.removeMember(session.workspace(), channel, session.agentId())
+        .compose(v -> broker.publishTransient(session.workspace(), Audience.channel(channel),
+            presence(EventNames.CHANNEL_LEFT, channel, session.agentId(), "left")))
+        .map(v -> JSON.objectNode().put("channel", channel));
+  }
+
+  /**
+   * Reads a page of a channel's history.
+   *
+   * @param workspace the workspace
+   * @param channel the channel
+   * @param before only offsets below this, or {@code null}
+   * @param after only offsets above this, or {@code null}
+   * @param limit most events, or {@code null} for the default
+   * @return the {@code ack} result
+   */
+  public Future<ObjectNode> history(String workspace, String channel, Long before, Long after, Integer limit) {
+    Ids.requireChannel(channel);
+    int n = limit == null ? defaultHistoryPage : limit;
+    if (n < 1) {
+      return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_FRAME, "limit must be at least 1"));
+    }
+    if (n > maxHistoryPage) {
+      return Future.failedFuture(new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
+          "limit " + n + " is above the largest page, " + maxHistoryPage));
+    }
+    if ((before != null && before < 0) || (after != null && after < 0)) {
+      return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_FRAME, "before and after must not be negative"));
+    }
+    return directory.members(workspace, channel).compose(members -> {
+      if (members == null) {
+        return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND, "no channel '" + channel + "'"));
+      }
+      return broker.history(workspace, StreamKey.channel(channel), before, after, n);
+    }).map(page -> {
+      ObjectNode result = JSON.objectNode().put("channel", channel).put("epoch", page.epoch());
+      ArrayNode events = result.putArray("events");
+      for (Event e : page.events()) {
+        events.add(eventNode(e));
+      }
+      result.put("has_more", page.hasMore()).put("first_offset", page.firstOffset())
+          .put("last_offset", page.lastOffset());
+      return result;
+    });
+  }
+
+  /** @return the {@code ack} result of {@code list_channels} */
+  public Future<ObjectNode> channels(String workspace) {
+    return directory.channels(workspace).compose(list -> {
+      List<Future<StreamPosition>> positions = new ArrayList<>();
+      for (ChannelInfo c : list) {
+        positions.add(broker.position(workspace, StreamKey.channel(c.name())));
+      }
+      return Future.all(positions).map(v -> {
+        ObjectNode result = JSON.objectNode();
+        ArrayNode arr = result.putArray("channels");
+        for (int i = 0; i < list.size(); i++) {
+          StreamPosition p = positions.get(i).result();
+          arr.addObject().put("name", list.get(i).name()).put("members", list.get(i).members())
+              .put("last_offset", p.offset()).put("epoch", p.epoch());
+        }
+        return result;
+      });
+    });
+  }
+
+  /** @return the {@code ack} result of {@code members} */
+  public Future<ObjectNode> members(String workspace, String channel) {
+    Ids.requireChannel(channel);
+    return directory.members(workspace, channel).compose(members -> {
+      if (members == null) {
+        return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND, "no channel '" + channel + "'"));
+      }
+      ObjectNode result = JSON.objectNode().put("channel", channel);
+      ArrayNode arr = result.putArray("members");
+      members.forEach(arr::add);
+      return Future.succeededFuture(result);
+    });
+  }
+
+  /**
+   * @param workspace the workspace
+   * @param capability only agents listing it, or {@code null}
+   * @return the {@code ack} result of {@code list_agents}
+   */
+  public Future<ObjectNode> agents(String workspace, String capability) {
+    return directory.agents(workspace).map(list -> {
+      ObjectNode result = JSON.objectNode();
+      ArrayNode arr = result.putArray("agents");
+      for (AgentRecord a : list) {
+        if (capability != null && !a.hasCapability(capability)) {
+          continue;
+        }
+        ObjectNode o = arr.addObject().put("agent_id", a.agentId());
+        o.set("metadata", a.metadata());
+        o.put("connected_since", a.connectedSince()).put("status", "online").put("node_id", a.nodeId());
+      }
+      return result;
+    });
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static ObjectNode eventNode(Event e) {
+    ObjectNode o = JSON.objectNode();
+    o.put("event_id", e.eventId()).put("event_name", e.eventName()).put("source_id", e.sourceId())
+        .put("destination_id", e.destinationId());
+    o.set("payload", e.payload());
+    o.set("metadata", e.metadata());
+    o.put("timestamp", e.timestamp());
+    if (e.responseTo() != null) {
+      o.put("response_to", e.responseTo());
+    }
+    if (e.requiresResponse()) {
+      o.put("requires_response", true);
+    }
+    o.put("offset", e.offset());
+    return o;
+  }
+
+  private static ObjectNode position(Attached a) {
+    return JSON.objectNode().put("offset", a.offset()).put("epoch", a.epoch());
+  }
+
+  private static ObjectNode recovered(Attached a) {
+    return JSON.objectNode().put("recovered", a.recovered()).put("offset", a.offset()).put("epoch", a.epoch());
+  }
+
+  private static Replay replay(String stream, Attached a) {
+    List<Long> offsets = new ArrayList<>(a.missed().size());
+    long first = a.lastMissedOffset() - a.missed().size() + 1;
+    for (int i = 0; i < a.missed().size(); i++) {
+      offsets.add(first + i);
+    }
+    return new Replay(stream, a.missed(), offsets, a.offset());
+  }
+
+  private static Event presence(String name, String channel, String agentId, String reason) {
+    ObjectNode payload = JSON.objectNode().put("channel", channel).put("agent_id", agentId);
+    if (reason != null) {
+      payload.put("reason", reason);
+    }
+    return systemEvent(name, "channel:" + channel, agentId, payload);
+  }
+
+  /** Presence events carry the agent they are about as their source, so that agent is not sent its own. */
+  private static Event systemEvent(String name, String destination, String subject, ObjectNode payload) {
+    return Event.create(UUID.randomUUID().toString(), name, subject, destination, payload, null,
+        System.currentTimeMillis(), null, false, -1);
+  }
+}

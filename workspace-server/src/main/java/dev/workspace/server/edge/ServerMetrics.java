@@ -1,0 +1,50 @@
+package dev.workspace.server.edge;
+
+import dev.workspace.model.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The node's metrics, exposed in Prometheus text at {@code /metrics}. */
+public final class ServerMetrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+  private final Counter slowConsumers;
+  private final Counter handshakeRejections;
+
+  /**
+   * @param sessions the number of sessions connected to this node
+   */
+  public ServerMetrics(Supplier<Number> sessions) {
+    for (ErrorCode code : ErrorCode.values()) {
+      errors.put(code, Counter.builder("workspace_errors").tag("code", code.wireName())
+          .description("error frames sent, by code").register(registry));
+    }
+    slowConsumers = Counter.builder("workspace_slow_consumers").description("connections closed as slow consumers")
+        .register(registry);
+    handshakeRejections = Counter.builder("workspace_handshake_rejections")
+        .description("WebSocket handshakes refused").register(registry);
+    Gauge.builder("workspace_sessions", sessions).description("sessions connected to this node").register(registry);
+  }
+
+  void error(ErrorCode code) {
+    errors.get(code).increment();
+  }
+
+  void slowConsumer() {
+    slowConsumers.increment();
+  }
+
+  void handshakeRejected() {
+    handshakeRejections.increment();
+  }
+
+  /** @return the metrics in Prometheus text format */
+  public String scrape() {
+    return registry.scrape();
+  }
+}
