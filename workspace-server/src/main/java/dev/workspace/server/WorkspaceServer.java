@@ -68,6 +68,11 @@ public final class WorkspaceServer {
 
   private static Future<WorkspaceServer> start(Vertx vertx, ServerOptions given, boolean ownsVertx) {
     ServerOptions options = new ServerOptions(given);
+    if (options.getPort() == 0) {
+      // Each event loop binds the same port; Vert.x shares a bound port between them, but port 0 would give each
+      // its own, so a free port is chosen first.
+      options.setPort(freePort(options.getHost()));
+    }
     String nodeId = options.getNodeId() != null ? options.getNodeId() : "node-" + UUID.randomUUID().toString().substring(0, 8);
     FrameCodec codec = new FrameCodec(options.getMaxJsonDepth());
     try {
@@ -88,31 +93,40 @@ public final class WorkspaceServer {
     RestApi rest = new RestApi(options, codec, core, broker, metrics);
     Authenticator auth = Authenticator.NONE;
     WorkspaceServer node = new WorkspaceServer(vertx, ownsVertx, nodeId, broker, directory);
+    List<ServerVerticle> verticles = new ArrayList<>();
     return broker.start(sessions)
-        .compose(v -> {
-          ServerVerticle first = new ServerVerticle(options, codec, core, metrics, auth, rest);
-          return vertx.deployVerticle(first).map(id -> {
-            node.deployments.add(id);
-            node.port = first.actualPort();
-            return id;
-          });
-        })
-        .compose(id -> {
-          if (options.getInstances() == 1) {
-            return Future.succeededFuture();
+        .compose(v -> vertx.deployVerticle(() -> {
+          ServerVerticle verticle = new ServerVerticle(options, codec, core, metrics, auth, rest);
+          synchronized (verticles) {
+            verticles.add(verticle);
           }
-          ServerOptions rest2 = new ServerOptions(options).setPort(node.port);
-          return vertx.deployVerticle(() -> new ServerVerticle(rest2, codec, core, metrics, auth, rest),
-              new DeploymentOptions().setInstances(options.getInstances() - 1)).map(id2 -> {
-                node.deployments.add(id2);
-                return null;
-              });
+          return verticle;
+        }, new DeploymentOptions().setInstances(options.getInstances())))
+        .map(id -> {
+          node.deployments.add(id);
+          node.port = verticles.get(0).actualPort();
+          for (ServerVerticle v : verticles) {
+            if (v.actualPort() != node.port) {
+              throw new IllegalStateException("event loops listen on different ports");
+            }
+          }
+          return null;
         })
         .map(v -> {
           LOG.info("node {} listening on {}:{} with {} event loops, {} state", nodeId, options.getHost(), node.port,
               options.getInstances(), options.getRedisUri() == null ? "in-memory" : "Redis");
           return node;
         });
+  }
+
+  private static int freePort(String host) {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new java.net.InetSocketAddress(host, 0));
+      return probe.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("no free port on " + host, e);
+    }
   }
 
   /** @return the port the node listens on */
