@@ -77,8 +77,22 @@ public final class RawClient implements AutoCloseable {
    * @return the client, its connect acknowledged
    */
   public static RawClient connect(Vertx vertx, int port, String agentId) {
+    return connect(vertx, port, agentId, null);
+  }
+
+  /**
+   * Opens a WebSocket and opens a session for an agent with these subscriptions.
+   *
+   * @param vertx a Vert.x instance
+   * @param port the server's port
+   * @param agentId the agent
+   * @param subscriptionsJson a JSON array of patterns, or {@code null} for the server's default
+   * @return the client, its connect acknowledged
+   */
+  public static RawClient connect(Vertx vertx, int port, String agentId, String subscriptionsJson) {
     RawClient c = open(vertx, port);
-    ObjectNode ack = c.request("{\"type\":\"connect\",\"agent_id\":\"" + agentId + "\"}");
+    ObjectNode ack = c.request("{\"type\":\"connect\",\"agent_id\":\"" + agentId + "\""
+        + (subscriptionsJson == null ? "" : ",\"subscriptions\":" + subscriptionsJson) + "}");
     if (!"ack".equals(ack.path("type").asText())) {
       throw new AssertionError("connect failed: " + ack);
     }
@@ -191,6 +205,16 @@ public final class RawClient implements AutoCloseable {
     } catch (Exception e) {
       throw new AssertionError("not closed within " + WAIT.toMillis() + " ms", e);
     }
+  }
+
+  /** Stops reading from the socket, as a client that hangs would. */
+  public void pause() {
+    socket.pause();
+  }
+
+  /** Reads from the socket again. */
+  public void resume() {
+    socket.resume();
   }
 
   /** @return whether the connection was closed */

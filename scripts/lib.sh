@@ -1,0 +1,32 @@
+# Shared helpers of the scripts in this folder; sourced, not run.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SERVER_JAR="$ROOT/workspace-server/target/workspace-server-0.1.0-SNAPSHOT.jar"
+
+# Runs a command as root (directly, or through sudo when not root).
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs Debian packages that are missing: need_packages CMD:PACKAGE ...
+need_packages() {
+  local missing=()
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]}" >&2
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# Builds the server jar when it is missing or older than any source file.
+build_if_needed() {
+  need_packages java:openjdk-17-jdk-headless mvn:maven
+  if [ ! -f "$SERVER_JAR" ] || [ -n "$(find "$ROOT" -path '*/src/main/*' -newer "$SERVER_JAR" -print -quit)" ] \
+      || [ -n "$(find "$ROOT" -name pom.xml -newer "$SERVER_JAR" -print -quit)" ]; then
+    echo "building..." >&2
+    (cd "$ROOT" && mvn -q -B -DskipTests install) >&2
+  fi
+}
