@@ -34,6 +34,7 @@ public final class WorkspaceServer {
   private final Broker broker;
   private final Directory directory;
   private final List<String> deployments = new ArrayList<>();
+  private final List<Long> timers = new ArrayList<>();
   private int port;
 
   private WorkspaceServer(Vertx vertx, boolean ownsVertx, String nodeId, Broker broker, Directory directory) {
@@ -83,8 +84,13 @@ public final class WorkspaceServer {
     if (options.getRedisUri() != null) {
       return Future.failedFuture(new IllegalArgumentException("this build has no Redis broker"));
     }
-    Broker broker = new MemoryBroker(codec, options.getHistorySize(), options.getInboxSize());
-    Directory directory = new MemoryDirectory();
+    MemoryBroker memoryBroker = new MemoryBroker(codec, options.getHistorySize(), options.getInboxSize());
+    MemoryDirectory memoryDirectory = new MemoryDirectory(options.getInboxRetention());
+    Broker broker = memoryBroker;
+    Directory directory = memoryDirectory;
+    long sweepMs = Math.max(1000, Math.min(60_000, options.getInboxRetention().toMillis() / 2));
+    long inboxSweep = vertx.setPeriodic(sweepMs, t -> memoryDirectory.expire(
+        (ws, agent) -> memoryBroker.drop(ws, dev.workspace.server.core.StreamKey.inbox(agent))));
     LocalSessions sessions = new LocalSessions(vertx.eventBus());
     sessions.broker(broker);
     WorkspaceCore core = new WorkspaceCore(nodeId, broker, directory, sessions, ServerOptions.DEFAULT_HISTORY_PAGE,
@@ -93,6 +99,7 @@ public final class WorkspaceServer {
     RestApi rest = new RestApi(options, codec, core, broker, metrics);
     Authenticator auth = Authenticator.NONE;
     WorkspaceServer node = new WorkspaceServer(vertx, ownsVertx, nodeId, broker, directory);
+    node.timers.add(inboxSweep);
     List<ServerVerticle> verticles = new ArrayList<>();
     return broker.start(sessions)
         .compose(v -> vertx.deployVerticle(() -> {
@@ -150,6 +157,7 @@ public final class WorkspaceServer {
    * @return completes when stopped
    */
   public Future<Void> close() {
+    timers.forEach(vertx::cancelTimer);
     List<Future<?>> undeploys = new ArrayList<>();
     for (String id : deployments) {
       undeploys.add(vertx.undeploy(id));

@@ -126,6 +126,42 @@ class RecoveryTest {
   }
 
   @Test
+  void directMessagesWhileAwayWaitInTheInboxAndAreRecovered() {
+    start(TestServers.options().setInboxRetention(Duration.ofMinutes(1)));
+    try (RawClient alice = RawClient.connect(vertx, server.port(), "alice")) {
+      String epoch;
+      try (RawClient bob = RawClient.open(vertx, server.port())) {
+        epoch = bob.request("{\"type\":\"connect\",\"agent_id\":\"bob\"}").get("result").get("inbox").get("epoch")
+            .asText();
+        alice.take(f -> f.path("event").path("event_name").asText().equals("agent.joined"));
+        alice.request(dm("bob", "one"));
+        assertEquals("one", bob.nextEvent().get("payload").get("text").asText());
+      }
+      assertEquals("agent.left", alice.nextEvent().get("event_name").asText());
+      JsonNode queued = alice.request(dm("bob", "two")).get("result");
+      assertTrue(queued.get("queued").asBoolean());
+      assertEquals(2, queued.get("offset").asLong());
+      JsonNode request = alice.request("{\"type\":\"publish\",\"event\":{\"event_name\":\"agent.message\","
+          + "\"destination_id\":\"agent:bob\",\"requires_response\":true}}");
+      assertEquals("not_found", request.get("code").asText());
+      try (RawClient bob = RawClient.open(vertx, server.port())) {
+        JsonNode ack = bob.request("{\"type\":\"connect\",\"agent_id\":\"bob\",\"recover\":{\"inbox\":"
+            + "{\"offset\":1,\"epoch\":\"" + epoch + "\"}}}").get("result");
+        assertTrue(ack.get("recovery").get("inbox").get("recovered").asBoolean());
+        JsonNode two = bob.nextEvent();
+        assertEquals("two", two.get("payload").get("text").asText());
+        assertEquals(2, two.get("offset").asLong());
+        bob.assertNothingElse();
+      }
+    }
+  }
+
+  private static String dm(String to, String text) {
+    return "{\"type\":\"publish\",\"event\":{\"event_name\":\"agent.message\",\"destination_id\":\"agent:" + to
+        + "\",\"payload\":{\"text\":\"" + text + "\"}}}";
+  }
+
+  @Test
   void silentPeerIsClosedWithinPingIntervalPlusTimeout() {
     start(TestServers.options().setPingInterval(Duration.ofMillis(200)).setPingTimeout(Duration.ofMillis(200)));
     try (RawClient silent = RawClient.connect(vertx, server.port(), "silent")) {

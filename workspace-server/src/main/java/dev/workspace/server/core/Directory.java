@@ -33,6 +33,18 @@ public interface Directory {
    */
   Future<AgentRecord> agent(String workspace, String agentId);
 
+  /**
+   * Whether an agent that is not connected left recently enough that its inbox still takes events for it to
+   * recover when it comes back.
+   *
+   * @param workspace the workspace
+   * @param agentId the agent
+   * @return whether its inbox is still kept
+   */
+  default Future<Boolean> inboxKept(String workspace, String agentId) {
+    return Future.succeededFuture(false);
+  }
+
   /** @return every connected agent of the workspace, ordered by id */
   Future<List<AgentRecord>> agents(String workspace);
 

@@ -153,6 +153,16 @@ public final class MemoryBroker implements Broker {
     }
   }
 
+  /**
+   * Drops a stream and its history (an inbox whose agent is gone for good). A later use starts a new epoch.
+   *
+   * @param workspace the workspace
+   * @param stream the stream
+   */
+  public void drop(String workspace, StreamKey stream) {
+    streams.remove(workspace + '\u0000' + stream);
+  }
+
   @Override
   public void interest(String workspace, Audience audience, boolean interested) {
     // One node holds every receiver: there is no traffic to narrow.

@@ -14,10 +14,24 @@ import java.util.concurrent.ConcurrentSkipListSet;
 /** The directory of a node that runs alone: thread-safe maps in this process. */
 public final class MemoryDirectory implements Directory {
   private final Map<String, Space> spaces = new ConcurrentHashMap<>();
+  private final long retentionNanos;
+
+  /** A directory that keeps no inbox after a disconnect. */
+  public MemoryDirectory() {
+    this(java.time.Duration.ZERO);
+  }
+
+  /**
+   * @param inboxRetention how long an agent's inbox is kept after it disconnects
+   */
+  public MemoryDirectory(java.time.Duration inboxRetention) {
+    this.retentionNanos = inboxRetention.toNanos();
+  }
 
   private static final class Space {
     final Map<String, AgentRecord> agents = new ConcurrentHashMap<>();
     final Map<String, Set<String>> channels = new ConcurrentHashMap<>();
+    final Map<String, Long> departed = new ConcurrentHashMap<>();
 
     Space() {
       channels.put(Ids.GENERAL, new ConcurrentSkipListSet<>());
@@ -30,7 +44,9 @@ public final class MemoryDirectory implements Directory {
 
   @Override
   public Future<AgentRecord> register(AgentRecord agent) {
-    return Future.succeededFuture(space(agent.workspace()).agents.put(agent.agentId(), agent));
+    Space s = space(agent.workspace());
+    s.departed.remove(agent.agentId());
+    return Future.succeededFuture(s.agents.put(agent.agentId(), agent));
   }
 
   @Override
@@ -40,11 +56,38 @@ public final class MemoryDirectory implements Directory {
     s.agents.computeIfPresent(agentId, (id, rec) -> {
       if (rec.sessionId().equals(sessionId)) {
         removed[0] = true;
+        if (retentionNanos > 0) {
+          s.departed.put(id, System.nanoTime());
+        }
         return null;
       }
       return rec;
     });
     return Future.succeededFuture(removed[0]);
+  }
+
+  @Override
+  public Future<Boolean> inboxKept(String workspace, String agentId) {
+    Long left = space(workspace).departed.get(agentId);
+    return Future.succeededFuture(left != null && System.nanoTime() - left < retentionNanos);
+  }
+
+  /**
+   * Forgets the agents whose inbox retention has passed.
+   *
+   * @param expired receives the workspace and agent id of each, so their inboxes can be dropped
+   */
+  public void expire(java.util.function.BiConsumer<String, String> expired) {
+    long now = System.nanoTime();
+    for (Map.Entry<String, Space> ws : spaces.entrySet()) {
+      ws.getValue().departed.entrySet().removeIf(e -> {
+        boolean gone = now - e.getValue() >= retentionNanos;
+        if (gone) {
+          expired.accept(ws.getKey(), e.getKey());
+        }
+        return gone;
+      });
+    }
   }
 
   @Override

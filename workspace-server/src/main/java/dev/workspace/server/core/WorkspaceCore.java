@@ -246,20 +246,35 @@ public final class WorkspaceCore {
     Event stamped = event.withEventId(event.eventId() == null ? UUID.randomUUID().toString() : event.eventId())
         .withSourceId(agentId).withDestinationId(destination.toString())
         .withTimestamp(System.currentTimeMillis()).withOffset(-1);
+    boolean[] queued = new boolean[1];
     Future<Published> published = switch (destination.kind()) {
       case CHANNEL -> broker.publish(workspace, StreamKey.channel(destination.name()), stamped)
           .compose(p -> mention(workspace, destination.name(), stamped.withOffset(p.offset())).map(p));
       case AGENT -> directory.agent(workspace, destination.name()).compose(rec -> {
-        if (rec == null) {
-          return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND,
-              "agent '" + destination.name() + "' is not connected to workspace '" + workspace + "'"));
+        if (rec != null) {
+          return broker.publish(workspace, StreamKey.inbox(destination.name()), stamped);
         }
-        return broker.publish(workspace, StreamKey.inbox(destination.name()), stamped);
+        Future<Boolean> kept = stamped.requiresResponse()
+            ? Future.succeededFuture(false) : directory.inboxKept(workspace, destination.name());
+        return kept.compose(k -> {
+          if (!k) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND,
+                "agent '" + destination.name() + "' is not connected to workspace '" + workspace + "'"));
+          }
+          queued[0] = true;
+          return broker.publish(workspace, StreamKey.inbox(destination.name()), stamped);
+        });
       });
       case BROADCAST -> broker.publish(workspace, StreamKey.BROADCAST, stamped);
     };
-    return published.map(p -> JSON.objectNode().put("event_id", stamped.eventId())
-        .put("timestamp", stamped.timestamp()).put("offset", p.offset()));
+    return published.map(p -> {
+      ObjectNode result = JSON.objectNode().put("event_id", stamped.eventId()).put("timestamp", stamped.timestamp())
+          .put("offset", p.offset());
+      if (queued[0]) {
+        result.put("queued", true);
+      }
+      return result;
+    });
   }
 
   private Future<Void> mention(String workspace, String channel, Event post) {
