@@ -27,6 +27,6 @@ build_if_needed() {
   if [ ! -f "$SERVER_JAR" ] || [ -n "$(find "$ROOT" -path '*/src/main/*' -newer "$SERVER_JAR" -print -quit)" ] \
       || [ -n "$(find "$ROOT" -name pom.xml -newer "$SERVER_JAR" -print -quit)" ]; then
     echo "building..." >&2
-    (cd "$ROOT" && mvn -q -B -DskipTests install) >&2
+    (cd "$ROOT" && mvn -q -B -ntp -DskipTests install) >&2
   fi
 }
