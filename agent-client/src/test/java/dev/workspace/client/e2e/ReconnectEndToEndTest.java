@@ -124,6 +124,36 @@ class ReconnectEndToEndTest {
   }
 
   @Test
+  void clientDetectsASilentServerAndReconnects() throws Exception {
+    WorkspaceServer fastPings = await(WorkspaceServer.start(vertx, new ServerOptions().setHost("127.0.0.1").setPort(0)
+        .setInstances(1).setPingInterval(Duration.ofMillis(300)).setPingTimeout(Duration.ofMillis(300))));
+    try (TcpProxy hanging = TcpProxy.start(vertx, fastPings.port())) {
+      AgentClient c = client("watchful", List.of());
+      List<LifecycleEvent.Type> seen = Collections.synchronizedList(new ArrayList<>());
+      Promise<Void> back = Promise.promise();
+      c.lifecycleHandler(e -> {
+        seen.add(e.type());
+        if (e.type() == LifecycleEvent.Type.RECONNECTED) {
+          back.tryComplete();
+        }
+      });
+      await(c.connectToServer("127.0.0.1", hanging.port(), Map.of()));
+      long frozenAt = System.nanoTime();
+      hanging.freezeAll();
+      await(back.future());
+      long tookMs = (System.nanoTime() - frozenAt) / 1_000_000;
+      System.out.printf("silent server detected and replaced after %d ms (ping 300 ms + timeout 300 ms)%n", tookMs);
+      assertEquals(List.of(LifecycleEvent.Type.CONNECTED, LifecycleEvent.Type.DISCONNECTED,
+          LifecycleEvent.Type.RECONNECTED), seen.subList(0, 3));
+      assertTrue(c.isConnected());
+      await(c.close());
+      clients.remove(c);
+    } finally {
+      await(fastPings.close());
+    }
+  }
+
+  @Test
   void twoHundredClientsDroppedAtOnceAllComeBackSpreadOutAndRecover() throws Exception {
     int n = 200;
     int missed = 20;

@@ -68,6 +68,17 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops forwarding on every current connection without closing it, as a peer that hangs or a network that
+   * silently drops packets would. Later connections are forwarded as usual.
+   */
+  void freezeAll() {
+    for (NetSocket s : sockets.toArray(new NetSocket[0])) {
+      s.pause();
+      s.handler(buffer -> { });
+    }
+  }
+
   /** @return when each connection was accepted, in order, and forgets them */
   List<Long> takeAcceptTimes() {
     synchronized (acceptedAtNanos) {
