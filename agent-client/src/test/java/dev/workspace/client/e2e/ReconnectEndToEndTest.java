@@ -144,12 +144,18 @@ class ReconnectEndToEndTest {
       long tookMs = (System.nanoTime() - frozenAt) / 1_000_000;
       System.out.printf("silent server detected and replaced after %d ms (ping 300 ms + timeout 300 ms)%n", tookMs);
       assertEquals(List.of(LifecycleEvent.Type.CONNECTED, LifecycleEvent.Type.DISCONNECTED,
-          LifecycleEvent.Type.RECONNECTED), seen.subList(0, 3));
+          LifecycleEvent.Type.RECONNECTED), snapshot(seen).subList(0, 3));
       assertTrue(c.isConnected());
       await(c.close());
       clients.remove(c);
     } finally {
       await(fastPings.close());
+    }
+  }
+
+  private static <T> List<T> snapshot(List<T> synchronizedList) {
+    synchronized (synchronizedList) {
+      return new ArrayList<>(synchronizedList);
     }
   }
 
