@@ -119,7 +119,7 @@ class ReconnectEndToEndTest {
     }
     assertEquals(expected, tally.offsets);
     assertEquals(Boolean.TRUE, tally.recovered.get(0).channelsRecovered().get("feed"));
-    assertTrue(tally.lifecycle.containsAll(List.of(LifecycleEvent.Type.DISCONNECTED, LifecycleEvent.Type.RECONNECTED,
+    assertTrue(snapshot(tally.lifecycle).containsAll(List.of(LifecycleEvent.Type.DISCONNECTED, LifecycleEvent.Type.RECONNECTED,
         LifecycleEvent.Type.RECOVERED)), tally.lifecycle.toString());
   }
 
