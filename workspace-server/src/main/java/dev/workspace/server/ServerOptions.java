@@ -81,6 +81,10 @@ public final class ServerOptions {
     this.maxJsonDepth = other.maxJsonDepth;
     this.maxSubscriptions = other.maxSubscriptions;
     this.outboundQueueBytes = other.outboundQueueBytes;
+    this.clusterHeartbeatInterval = other.clusterHeartbeatInterval;
+    this.clusterNodeTimeout = other.clusterNodeTimeout;
+    this.redisCommandTimeout = other.redisCommandTimeout;
+    this.redisReconnectMaxDelay = other.redisReconnectMaxDelay;
   }
 
   /** @return the listening port (0 picks a free one); default {@value #DEFAULT_PORT} */
@@ -259,6 +263,75 @@ public final class ServerOptions {
   /** @param outboundQueueBytes bound of a connection's outbound queue in bytes, at least 4096 */
   public ServerOptions setOutboundQueueBytes(int outboundQueueBytes) {
     this.outboundQueueBytes = atLeast("outboundQueueBytes", outboundQueueBytes, 4096);
+    return this;
+  }
+
+  // ------------------------------------------------------------------ cluster (with a Redis URI)
+
+  /** Default time between a cluster node's heartbeats. */
+  public static final Duration DEFAULT_CLUSTER_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
+  /** Default time after its last heartbeat when a node counts as dead and its agents are reported gone. */
+  public static final Duration DEFAULT_CLUSTER_NODE_TIMEOUT = Duration.ofSeconds(10);
+  /** Default time a Redis command may take before the connection is considered broken. */
+  public static final Duration DEFAULT_REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(5);
+  /** Default largest delay between two attempts to reconnect to Redis. */
+  public static final Duration DEFAULT_REDIS_RECONNECT_MAX_DELAY = Duration.ofSeconds(2);
+
+  private Duration clusterHeartbeatInterval = DEFAULT_CLUSTER_HEARTBEAT_INTERVAL;
+  private Duration clusterNodeTimeout = DEFAULT_CLUSTER_NODE_TIMEOUT;
+  private Duration redisCommandTimeout = DEFAULT_REDIS_COMMAND_TIMEOUT;
+  private Duration redisReconnectMaxDelay = DEFAULT_REDIS_RECONNECT_MAX_DELAY;
+
+  /**
+   * @return time between a cluster node's heartbeats, which is also how often it looks for dead nodes and checks
+   *     its pub/sub connection; default 3 s
+   */
+  public Duration getClusterHeartbeatInterval() {
+    return clusterHeartbeatInterval;
+  }
+
+  /** @param clusterHeartbeatInterval time between a cluster node's heartbeats, positive */
+  public ServerOptions setClusterHeartbeatInterval(Duration clusterHeartbeatInterval) {
+    this.clusterHeartbeatInterval = positive("clusterHeartbeatInterval", clusterHeartbeatInterval);
+    return this;
+  }
+
+  /**
+   * @return time after its last heartbeat when a node counts as dead; its agents are reported gone within this
+   *     plus one heartbeat interval; default 10 s. Must be longer than the heartbeat interval.
+   */
+  public Duration getClusterNodeTimeout() {
+    return clusterNodeTimeout;
+  }
+
+  /** @param clusterNodeTimeout time after its last heartbeat when a node counts as dead, positive */
+  public ServerOptions setClusterNodeTimeout(Duration clusterNodeTimeout) {
+    this.clusterNodeTimeout = positive("clusterNodeTimeout", clusterNodeTimeout);
+    return this;
+  }
+
+  /** @return time a Redis command may take before the connection is considered broken; default 5 s */
+  public Duration getRedisCommandTimeout() {
+    return redisCommandTimeout;
+  }
+
+  /** @param redisCommandTimeout time a Redis command may take before the connection is considered broken, positive */
+  public ServerOptions setRedisCommandTimeout(Duration redisCommandTimeout) {
+    this.redisCommandTimeout = positive("redisCommandTimeout", redisCommandTimeout);
+    return this;
+  }
+
+  /**
+   * @return largest delay between two attempts to reconnect to Redis (the delay doubles from 100 ms up to it, and
+   *     each attempt waits a random time below it); default 2 s
+   */
+  public Duration getRedisReconnectMaxDelay() {
+    return redisReconnectMaxDelay;
+  }
+
+  /** @param redisReconnectMaxDelay largest delay between two attempts to reconnect to Redis, positive */
+  public ServerOptions setRedisReconnectMaxDelay(Duration redisReconnectMaxDelay) {
+    this.redisReconnectMaxDelay = positive("redisReconnectMaxDelay", redisReconnectMaxDelay);
     return this;
   }
 

@@ -12,6 +12,7 @@ import dev.workspace.server.edge.DeliveryBatchCodec;
 import dev.workspace.server.edge.RestApi;
 import dev.workspace.server.edge.ServerMetrics;
 import dev.workspace.server.edge.ServerVerticle;
+import dev.workspace.server.redis.RedisCluster;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,6 +36,7 @@ public final class WorkspaceServer {
   private final Directory directory;
   private final List<String> deployments = new ArrayList<>();
   private final List<Long> timers = new ArrayList<>();
+  private WorkspaceCore core;
   private int port;
 
   private WorkspaceServer(Vertx vertx, boolean ownsVertx, String nodeId, Broker broker, Directory directory) {
@@ -81,25 +83,40 @@ public final class WorkspaceServer {
     } catch (IllegalStateException alreadyRegistered) {
       // Another node shares this Vert.x instance and registered the same local codec.
     }
+    Broker broker;
+    Directory directory;
+    long inboxSweep = -1;
     if (options.getRedisUri() != null) {
-      return Future.failedFuture(new IllegalArgumentException("this build has no Redis broker"));
+      RedisCluster cluster;
+      try {
+        cluster = RedisCluster.create(vertx, options, nodeId, codec);
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(e);
+      }
+      broker = cluster.broker();
+      directory = cluster.directory();
+    } else {
+      MemoryBroker memoryBroker = new MemoryBroker(codec, options.getHistorySize(), options.getInboxSize());
+      MemoryDirectory memoryDirectory = new MemoryDirectory(options.getInboxRetention());
+      broker = memoryBroker;
+      directory = memoryDirectory;
+      long sweepMs = Math.max(1000, Math.min(60_000, options.getInboxRetention().toMillis() / 2));
+      inboxSweep = vertx.setPeriodic(sweepMs, t -> memoryDirectory.expire(
+          (ws, agent) -> memoryBroker.drop(ws, dev.workspace.server.core.StreamKey.inbox(agent))));
     }
-    MemoryBroker memoryBroker = new MemoryBroker(codec, options.getHistorySize(), options.getInboxSize());
-    MemoryDirectory memoryDirectory = new MemoryDirectory(options.getInboxRetention());
-    Broker broker = memoryBroker;
-    Directory directory = memoryDirectory;
-    long sweepMs = Math.max(1000, Math.min(60_000, options.getInboxRetention().toMillis() / 2));
-    long inboxSweep = vertx.setPeriodic(sweepMs, t -> memoryDirectory.expire(
-        (ws, agent) -> memoryBroker.drop(ws, dev.workspace.server.core.StreamKey.inbox(agent))));
     LocalSessions sessions = new LocalSessions(vertx.eventBus());
     sessions.broker(broker);
     WorkspaceCore core = new WorkspaceCore(nodeId, broker, directory, sessions, ServerOptions.DEFAULT_HISTORY_PAGE,
         ServerOptions.MAX_HISTORY_PAGE);
+    directory.departures(core::departed);
     ServerMetrics metrics = new ServerMetrics(sessions::size);
     RestApi rest = new RestApi(options, codec, core, broker, metrics);
     Authenticator auth = Authenticator.NONE;
     WorkspaceServer node = new WorkspaceServer(vertx, ownsVertx, nodeId, broker, directory);
-    node.timers.add(inboxSweep);
+    node.core = core;
+    if (inboxSweep >= 0) {
+      node.timers.add(inboxSweep);
+    }
     List<ServerVerticle> verticles = new ArrayList<>();
     return broker.start(sessions)
         .compose(v -> vertx.deployVerticle(() -> {
@@ -162,7 +179,9 @@ public final class WorkspaceServer {
     for (String id : deployments) {
       undeploys.add(vertx.undeploy(id));
     }
-    Future<Void> done = Future.join(undeploys).transform(ar -> broker.close())
+    Future<Void> done = Future.join(undeploys)
+        .transform(ar -> core == null ? Future.succeededFuture() : core.departuresDone())
+        .transform(ar -> broker.close())
         .transform(ar -> directory.close());
     return ownsVertx ? done.transform(ar -> vertx.close()) : done;
   }

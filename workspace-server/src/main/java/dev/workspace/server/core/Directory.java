@@ -67,6 +67,16 @@ public interface Directory {
   /** @return every channel of the workspace ({@code general} always among them), ordered by name */
   Future<List<ChannelInfo>> channels(String workspace);
 
+  /**
+   * Sets what the directory calls when it finds, on its own, an agent that is gone although no session of this
+   * node ended: its node stopped answering, or it left while the directory's store could not be reached. A
+   * directory of one node never calls it.
+   *
+   * @param handler reports the agent as gone; completes when done
+   */
+  default void departures(java.util.function.Function<AgentRecord, Future<Void>> handler) {
+  }
+
   /** @return completes when released */
   Future<Void> close();
 }

@@ -34,6 +34,7 @@ public final class WorkspaceCore {
   private final LocalSessions sessions;
   private final int defaultHistoryPage;
   private final int maxHistoryPage;
+  private final Set<Future<Void>> departing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param nodeId this node's id
@@ -189,7 +190,7 @@ public final class WorkspaceCore {
     if (!current) {
       return Future.succeededFuture();
     }
-    return directory.unregister(ws, session.agentId(), session.sessionId()).compose(removed -> {
+    Future<Void> done = directory.unregister(ws, session.agentId(), session.sessionId()).compose(removed -> {
       if (!removed) {
         return Future.succeededFuture();
       }
@@ -203,6 +204,48 @@ public final class WorkspaceCore {
       return Future.all(steps).compose(v -> broker.publishTransient(ws, Audience.WORKSPACE,
           systemEvent(EventNames.AGENT_LEFT, Destination.BROADCAST.toString(), session.agentId(),
               JSON.objectNode().put("agent_id", session.agentId()))));
+    }).mapEmpty();
+    departing.add(done);
+    done.onComplete(ar -> departing.remove(done));
+    return done;
+  }
+
+  /**
+   * @return completes (within 5 s at most) when the departures under way, of sessions already closed, are
+   *     announced; a node waits for it before it lets go of its broker
+   */
+  public Future<Void> departuresDone() {
+    List<Future<Void>> pending = new ArrayList<>(departing);
+    return Future.join(pending).<Void>mapEmpty().timeout(5, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty();
+  }
+
+  /**
+   * Reports an agent as gone when no session of this node ended it: its node stopped answering, or it left while
+   * the cluster store could not be reached. If the directory still holds this record, the agent leaves its
+   * channels and the workspace is told it left, as when its own node closes the session.
+   *
+   * @param agent the agent's last record
+   * @return completes when done
+   */
+  public Future<Void> departed(AgentRecord agent) {
+    String ws = agent.workspace();
+    String id = agent.agentId();
+    return directory.unregister(ws, id, agent.sessionId()).compose(removed -> {
+      if (!removed) {
+        return Future.succeededFuture();
+      }
+      return directory.channelsOf(ws, id).compose(channels -> {
+        List<Future<?>> steps = new ArrayList<>();
+        for (String c : channels) {
+          steps.add(directory.removeMember(ws, c, id).compose(was -> was
+              ? broker.publishTransient(ws, Audience.channel(c), presence(EventNames.CHANNEL_LEFT, c, id,
+                  "disconnected"))
+              : Future.succeededFuture()));
+        }
+        return Future.all(steps).compose(v -> broker.publishTransient(ws, Audience.WORKSPACE,
+            systemEvent(EventNames.AGENT_LEFT, Destination.BROADCAST.toString(), id,
+                JSON.objectNode().put("agent_id", id))));
+      });
     }).mapEmpty();
   }
 
@@ -268,8 +311,10 @@ public final class WorkspaceCore {
       case BROADCAST -> broker.publish(workspace, StreamKey.BROADCAST, stamped);
     };
     return published.map(p -> {
-      ObjectNode result = JSON.objectNode().put("event_id", stamped.eventId()).put("timestamp", stamped.timestamp())
-          .put("offset", p.offset());
+      ObjectNode result = JSON.objectNode().put("event_id", stamped.eventId()).put("timestamp", stamped.timestamp());
+      if (p.offset() >= 0) {
+        result.put("offset", p.offset());
+      }
       if (queued[0]) {
         result.put("queued", true);
       }
@@ -288,8 +333,10 @@ public final class WorkspaceCore {
       targets.retainAll(members == null ? Set.of() : new LinkedHashSet<>(members));
       List<Future<?>> sends = new ArrayList<>();
       for (String target : targets) {
-        ObjectNode payload = JSON.objectNode().put("channel", channel).put("post_id", post.eventId())
-            .put("post_offset", post.offset());
+        ObjectNode payload = JSON.objectNode().put("channel", channel).put("post_id", post.eventId());
+        if (post.offset() >= 0) {
+          payload.put("post_offset", post.offset());
+        }
         if (post.text() != null) {
           payload.put("text", post.text());
         }

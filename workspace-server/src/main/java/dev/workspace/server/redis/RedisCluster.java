@@ -1,0 +1,61 @@
+package dev.workspace.server.redis;
+
+import dev.workspace.model.FrameCodec;
+import dev.workspace.server.ServerOptions;
+import io.vertx.core.Vertx;
+import java.util.regex.Pattern;
+
+/**
+ * What a node needs to join a cluster through Redis: a {@link RedisBroker} and a {@link RedisDirectory} sharing
+ * one link (a commands connection and a pub/sub connection, reconnected together). Start the broker first (it
+ * starts the link); close the directory last (it closes the link).
+ */
+public final class RedisCluster {
+  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+  private final RedisBroker broker;
+  private final RedisDirectory directory;
+
+  private RedisCluster(RedisBroker broker, RedisDirectory directory) {
+    this.broker = broker;
+    this.directory = directory;
+  }
+
+  /**
+   * @param vertx the node's Vert.x instance
+   * @param options the node's options: {@code redisUri}, history sizes, inbox retention and the cluster timings
+   * @param nodeId this node's id: 1-64 characters of {@code A-Z a-z 0-9 _ - .}
+   * @param codec the frame codec
+   * @return the broker and directory of the node
+   * @throws IllegalArgumentException when the node id or the timings are not usable
+   */
+  public static RedisCluster create(Vertx vertx, ServerOptions options, String nodeId, FrameCodec codec) {
+    if (!NODE_ID.matcher(nodeId).matches()) {
+      throw new IllegalArgumentException("a cluster node id is 1-64 characters of A-Z a-z 0-9 _ - ., was '" + nodeId + "'");
+    }
+    long tick = options.getClusterHeartbeatInterval().toMillis();
+    long timeout = options.getClusterNodeTimeout().toMillis();
+    if (timeout <= tick) {
+      throw new IllegalArgumentException("clusterNodeTimeout (" + timeout + " ms) must be longer than"
+          + " clusterHeartbeatInterval (" + tick + " ms)");
+    }
+    RedisLink link = new RedisLink(vertx, options.getRedisUri(), nodeId, options.getRedisCommandTimeout().toMillis(),
+        options.getRedisReconnectMaxDelay().toMillis(), tick);
+    RedisDirectory directory = new RedisDirectory(link, codec.mapper(), nodeId,
+        options.getInboxRetention().toMillis(), tick, timeout);
+    RedisBroker broker = new RedisBroker(link, codec, nodeId, options.getHistorySize(), options.getInboxSize());
+    link.listen(directory);
+    link.listen(broker);
+    return new RedisCluster(broker, directory);
+  }
+
+  /** @return the broker */
+  public RedisBroker broker() {
+    return broker;
+  }
+
+  /** @return the directory */
+  public RedisDirectory directory() {
+    return directory;
+  }
+}

@@ -1,0 +1,85 @@
+package dev.workspace.server.redis;
+
+import dev.workspace.server.core.Audience;
+import dev.workspace.server.core.StreamKey;
+
+/**
+ * Every Redis key and pub/sub channel name the cluster uses, in one place. All start with {@code ws:}. Workspace
+ * names, agent ids, channel names and node ids cannot hold {@code :}, so the names cannot collide.
+ */
+final class RedisKeys {
+  /** Ids of every node that has joined the cluster and not been swept. */
+  static final String NODES = "ws:nodes";
+
+  private RedisKeys() {
+  }
+
+  /** @return the hash of a stream's {@code seq} (last offset) and {@code epoch} */
+  static String streamMeta(String workspace, StreamKey stream) {
+    return "ws:" + workspace + ":s:" + stream + ":meta";
+  }
+
+  /** @return the Redis stream holding a stream's bounded history, one entry {@code <offset>-0} per event */
+  static String streamLog(String workspace, StreamKey stream) {
+    return "ws:" + workspace + ":s:" + stream + ":log";
+  }
+
+  /** @return the hash of connected agents: agent id to record JSON */
+  static String agents(String workspace) {
+    return "ws:" + workspace + ":agents";
+  }
+
+  /** @return the set of channel names */
+  static String channels(String workspace) {
+    return "ws:" + workspace + ":channels";
+  }
+
+  /** @return the set of a channel's members */
+  static String members(String workspace, String channel) {
+    return "ws:" + workspace + ":members:" + channel;
+  }
+
+  /** @return the set of channels an agent is a member of */
+  static String joined(String workspace, String agentId) {
+    return "ws:" + workspace + ":joined:" + agentId;
+  }
+
+  /** @return the marker, with an expiry, of an agent that left recently and whose inbox is kept */
+  static String departed(String workspace, String agentId) {
+    return "ws:" + workspace + ":departed:" + agentId;
+  }
+
+  /** @return the heartbeat key of a node, set with an expiry */
+  static String alive(String nodeId) {
+    return "ws:node:" + nodeId + ":alive";
+  }
+
+  /** @return the set of {@code workspace TAB agent TAB session} entries registered through a node */
+  static String nodeAgents(String nodeId) {
+    return "ws:node:" + nodeId + ":agents";
+  }
+
+  /** @return the lock a surviving node takes before reporting a dead node's agents */
+  static String sweepLock(String nodeId) {
+    return "ws:node:" + nodeId + ":sweep";
+  }
+
+  /** @return the pub/sub channel of a node's control messages */
+  static String control(String nodeId) {
+    return "ws:node:" + nodeId;
+  }
+
+  /** @return the pub/sub channel that carries an audience's traffic */
+  static String channelOf(String workspace, Audience audience) {
+    return switch (audience.kind()) {
+      case CHANNEL -> "ws:" + workspace + ":ch:" + audience.name();
+      case AGENT -> "ws:" + workspace + ":agent:" + audience.name();
+      case WORKSPACE -> "ws:" + workspace + ":all";
+    };
+  }
+
+  /** @return the entry of a session in its node's agent set */
+  static String nodeEntry(String workspace, String agentId, String sessionId) {
+    return workspace + '\t' + agentId + '\t' + sessionId;
+  }
+}

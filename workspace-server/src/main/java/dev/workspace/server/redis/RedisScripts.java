@@ -1,0 +1,241 @@
+package dev.workspace.server.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The Lua scripts the cluster runs in Redis. Each runs atomically, which is what makes a stream's offsets follow
+ * publish order and keeps a stream's history and its pub/sub traffic consistent.
+ *
+ * <p>A stream is two keys: a hash {@code meta} with {@code seq} (the last offset) and {@code epoch}, and a Redis
+ * stream {@code log} with one entry {@code <offset>-0} per event, whose field {@code m} holds exactly the message
+ * that was published for it (routing header line, newline, {@code event} frame). A missing {@code meta} means
+ * Redis lost the stream (or never had it): it is created with a new epoch, and its offsets continue above the
+ * last offset the caller knows of, so receivers that filter by offset never drop new events as old ones.
+ */
+final class RedisScripts {
+  /** A script and its SHA-1, for EVALSHA. */
+  record Script(String name, String source, String sha) {
+    static Script of(String name, String body) {
+      String source = COMMON + body;
+      try {
+        byte[] digest = MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+        return new Script(name, source, HexFormat.of().formatHex(digest));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private static final String COMMON = """
+      local function ensure(meta, log, candidate, floor)
+        local epoch = redis.call('HGET', meta, 'epoch')
+        if epoch then return epoch end
+        local base = floor
+        local last = redis.call('XREVRANGE', log, '+', '-', 'COUNT', 1)
+        if #last > 0 then
+          local id = tonumber(string.match(last[1][1], '^(%d+)'))
+          if id > base then base = id end
+        end
+        redis.call('HSET', meta, 'epoch', candidate, 'seq', base)
+        return candidate
+      end
+      local function first_offset(log)
+        local head = redis.call('XRANGE', log, '-', '+', 'COUNT', 1)
+        if #head > 0 then return tonumber(string.match(head[1][1], '^(%d+)')) end
+        return 0
+      end
+      local function messages(entries, out)
+        for i = 1, #entries do out[#out + 1] = entries[i][2][2] end
+        return out
+      end
+      """;
+
+  /**
+   * Appends an event to a stream and publishes it once. KEYS: meta, log. ARGV: pub/sub channel, header prefix
+   * (up to the epoch field), frame without offset (ending in {@code }}}), history bound, candidate epoch, floor.
+   * The offset is spliced into the frame here, before its last two braces. Returns {offset, epoch}.
+   */
+  static final Script PUBLISH = Script.of("publish", """
+      local epoch = ensure(KEYS[1], KEYS[2], ARGV[5], tonumber(ARGV[6]))
+      local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+      local frame = ARGV[3]
+      local msg = ARGV[2] .. epoch .. '\\t' .. seq .. '\\n' .. string.sub(frame, 1, -3) .. ',"offset":' .. seq .. '}}'
+      redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], seq .. '-0', 'm', msg)
+      redis.call('PUBLISH', ARGV[1], msg)
+      return {seq, epoch}
+      """);
+
+  /**
+   * Reads a stream's position and, when a position is given, what was missed since. KEYS: meta, log. ARGV:
+   * candidate epoch, floor, since offset (-1 for none), since epoch. Returns {seq, epoch, first offset, status,
+   * messages...}, status 0 none asked, 1 recovered (messages follow), 2 not recoverable.
+   */
+  static final Script ATTACH = Script.of("attach", """
+      local epoch = ensure(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]))
+      local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
+      local first = first_offset(KEYS[2])
+      local since = tonumber(ARGV[3])
+      if since < 0 then return {seq, epoch, first, 0} end
+      if epoch ~= ARGV[4] or since > seq or (since < seq and since + 1 < first) then
+        return {seq, epoch, first, 2}
+      end
+      local out = {seq, epoch, first, 1}
+      if since < seq then messages(redis.call('XRANGE', KEYS[2], since + 1, '+'), out) end
+      return out
+      """);
+
+  /**
+   * A node catching up on a stream after losing its pub/sub connection. KEYS: meta, log. ARGV: candidate epoch,
+   * the last offset the node delivered, the epoch it knew. When the epoch changed the offset is raised to at least
+   * the node's. Returns {seq, epoch, first offset, status, messages...}, status 1 same epoch (the messages after
+   * the node's offset follow), 0 epoch changed.
+   */
+  static final Script RESUME = Script.of("resume", """
+      local floor = tonumber(ARGV[2])
+      local epoch = ensure(KEYS[1], KEYS[2], ARGV[1], floor)
+      local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
+      local first = first_offset(KEYS[2])
+      if epoch ~= ARGV[3] then
+        if seq < floor then
+          redis.call('HSET', KEYS[1], 'seq', floor)
+          seq = floor
+        end
+        return {seq, epoch, first, 0}
+      end
+      local out = {seq, epoch, first, 1}
+      if floor < seq then messages(redis.call('XRANGE', KEYS[2], floor + 1, '+'), out) end
+      return out
+      """);
+
+  /**
+   * A page of history. KEYS: meta, log. ARGV: candidate epoch, mode ({@code after}, {@code before} or
+   * {@code none}), low id, high id, limit. Returns {seq, epoch, first offset, 0, messages in offset order...}.
+   */
+  static final Script HISTORY = Script.of("history", """
+      local epoch = ensure(KEYS[1], KEYS[2], ARGV[1], 0)
+      local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
+      local first = first_offset(KEYS[2])
+      local out = {seq, epoch, first, 0}
+      if ARGV[2] == 'after' then
+        messages(redis.call('XRANGE', KEYS[2], ARGV[3], ARGV[4], 'COUNT', ARGV[5]), out)
+      elseif ARGV[2] == 'before' then
+        local entries = redis.call('XREVRANGE', KEYS[2], ARGV[4], '-', 'COUNT', ARGV[5])
+        for i = #entries, 1, -1 do out[#out + 1] = entries[i][2][2] end
+      end
+      return out
+      """);
+
+  /**
+   * Records an agent as connected through this node, returning the record it replaced. When that record was a
+   * session on another node, tells that node to close it. KEYS: agents, own node's agents, departed marker,
+   * inbox meta, inbox log. ARGV: agent id, record JSON, own entry, own node id, workspace.
+   */
+  static final Script REGISTER = Script.of("register", """
+      local old = redis.call('HGET', KEYS[1], ARGV[1])
+      if old then
+        local rec = cjson.decode(old)
+        redis.call('SREM', 'ws:node:' .. rec.node_id .. ':agents', ARGV[5] .. '\\t' .. ARGV[1] .. '\\t' .. rec.session_id)
+        if rec.node_id ~= ARGV[4] then
+          redis.call('PUBLISH', 'ws:node:' .. rec.node_id,
+            'C\\treplace\\t' .. ARGV[5] .. '\\t' .. ARGV[1] .. '\\t' .. rec.session_id)
+        end
+      end
+      redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+      redis.call('SADD', KEYS[2], ARGV[3])
+      redis.call('DEL', KEYS[3])
+      redis.call('PERSIST', KEYS[4])
+      redis.call('PERSIST', KEYS[5])
+      return old
+      """);
+
+  /**
+   * Removes an agent if its record is this session's, and keeps its inbox for the retention time. KEYS: agents,
+   * departed marker, inbox meta, inbox log. ARGV: agent id, session id, workspace, retention in ms. Returns 1 when
+   * removed.
+   */
+  static final Script UNREGISTER = Script.of("unregister", """
+      local cur = redis.call('HGET', KEYS[1], ARGV[1])
+      if not cur then return 0 end
+      local rec = cjson.decode(cur)
+      if rec.session_id ~= ARGV[2] then return 0 end
+      redis.call('HDEL', KEYS[1], ARGV[1])
+      redis.call('SREM', 'ws:node:' .. rec.node_id .. ':agents', ARGV[3] .. '\\t' .. ARGV[1] .. '\\t' .. ARGV[2])
+      local keep = tonumber(ARGV[4])
+      if keep > 0 then
+        redis.call('SET', KEYS[2], '1', 'PX', keep)
+        redis.call('PEXPIRE', KEYS[3], keep)
+        redis.call('PEXPIRE', KEYS[4], keep)
+      else
+        redis.call('DEL', KEYS[3], KEYS[4])
+      end
+      return 1
+      """);
+
+  /**
+   * After a reconnect, puts back an agent this node still serves. KEYS as {@link #REGISTER}. ARGV: agent id, record
+   * JSON, own entry, session id. Returns 0 when the record was there, 1 when it had to be written again, 2 when
+   * another session holds the agent.
+   */
+  static final Script REASSERT = Script.of("reassert", """
+      local cur = redis.call('HGET', KEYS[1], ARGV[1])
+      if cur then
+        local rec = cjson.decode(cur)
+        if rec.session_id ~= ARGV[4] then return 2 end
+        redis.call('SADD', KEYS[2], ARGV[3])
+        return 0
+      end
+      redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+      redis.call('SADD', KEYS[2], ARGV[3])
+      redis.call('DEL', KEYS[3])
+      redis.call('PERSIST', KEYS[4])
+      redis.call('PERSIST', KEYS[5])
+      return 1
+      """);
+
+  /** KEYS: channels, members, joined. ARGV: channel, agent id. Returns 1 when the agent was not yet a member. */
+  static final Script ADD_MEMBER = Script.of("add_member", """
+      redis.call('SADD', KEYS[1], ARGV[1])
+      local added = redis.call('SADD', KEYS[2], ARGV[2])
+      redis.call('SADD', KEYS[3], ARGV[1])
+      return added
+      """);
+
+  /** KEYS: members, joined. ARGV: channel, agent id. Returns 1 when the agent was a member. */
+  static final Script REMOVE_MEMBER = Script.of("remove_member", """
+      local removed = redis.call('SREM', KEYS[1], ARGV[2])
+      redis.call('SREM', KEYS[2], ARGV[1])
+      return removed
+      """);
+
+  /** KEYS: channels, members. ARGV: channel, the always-present channel. Returns {0} or {1, members...}. */
+  static final Script MEMBERS = Script.of("members", """
+      if ARGV[1] ~= ARGV[2] and redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return {0} end
+      local out = {1}
+      local m = redis.call('SMEMBERS', KEYS[2])
+      for i = 1, #m do out[#out + 1] = m[i] end
+      return out
+      """);
+
+  /** KEYS: channels. ARGV: members key prefix, the always-present channel. Returns {name, count, ...}. */
+  static final Script CHANNELS = Script.of("channels", """
+      local names = redis.call('SMEMBERS', KEYS[1])
+      local out = {}
+      local seen = false
+      for i = 1, #names do
+        if names[i] == ARGV[2] then seen = true end
+        out[#out + 1] = names[i]
+        out[#out + 1] = redis.call('SCARD', ARGV[1] .. names[i])
+      end
+      if not seen then
+        out[#out + 1] = ARGV[2]
+        out[#out + 1] = redis.call('SCARD', ARGV[1] .. ARGV[2])
+      end
+      return out
+      """);
+
+  private RedisScripts() {
+  }
+}
