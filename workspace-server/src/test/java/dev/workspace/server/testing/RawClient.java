@@ -36,7 +36,12 @@ public final class RawClient implements AutoCloseable {
   private RawClient(WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
-    socket.textMessageHandler(text -> frames.add(FrameCodec.DEFAULT.parseObject(text)));
+    socket.textMessageHandler(text -> {
+      ObjectNode f = FrameCodec.DEFAULT.parseObject(text);
+      synchronized (frames) {
+        frames.add(f);
+      }
+    });
     socket.closeHandler(v -> closed.complete(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode()));
   }
 
@@ -172,9 +177,12 @@ public final class RawClient implements AutoCloseable {
         }
         if (match.test(f)) {
           List<ObjectNode> rest = new ArrayList<>();
-          frames.drainTo(rest);
-          frames.addAll(skipped);
-          frames.addAll(rest);
+          // Under the lock the handler adds with, so that a frame arriving meanwhile cannot jump the queue.
+          synchronized (frames) {
+            frames.drainTo(rest);
+            frames.addAll(skipped);
+            frames.addAll(rest);
+          }
           return f;
         }
         skipped.add(f);
