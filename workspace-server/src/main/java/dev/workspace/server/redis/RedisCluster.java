@@ -27,12 +27,13 @@ public final class RedisCluster {
    * @param nodeId this node's id: 1-64 characters of {@code A-Z a-z 0-9 _ - .}
    * @param codec the frame codec
    * @return the broker and directory of the node
-   * @throws IllegalArgumentException when the node id or the timings are not usable
+   * @throws IllegalArgumentException when the Redis URI, the node id or the timings are not usable
    */
   public static RedisCluster create(Vertx vertx, ServerOptions options, String nodeId, FrameCodec codec) {
     if (!NODE_ID.matcher(nodeId).matches()) {
       throw new IllegalArgumentException("a cluster node id is 1-64 characters of A-Z a-z 0-9 _ - ., was '" + nodeId + "'");
     }
+    checkUri(options.getRedisUri());
     long tick = options.getClusterHeartbeatInterval().toMillis();
     long timeout = options.getClusterNodeTimeout().toMillis();
     if (timeout <= tick) {
@@ -47,6 +48,20 @@ public final class RedisCluster {
     link.listen(directory);
     link.listen(broker);
     return new RedisCluster(broker, directory);
+  }
+
+  private static void checkUri(String uri) {
+    java.net.URI parsed;
+    try {
+      parsed = new java.net.URI(uri);
+    } catch (java.net.URISyntaxException | NullPointerException e) {
+      throw new IllegalArgumentException("the Redis URI is not a URI: '" + uri + "'");
+    }
+    String scheme = parsed.getScheme();
+    boolean tcp = "redis".equals(scheme) || "rediss".equals(scheme);
+    if (!(tcp && parsed.getHost() != null) && !("unix".equals(scheme) && parsed.getPath() != null)) {
+      throw new IllegalArgumentException("the Redis URI must look like redis://host:port, was '" + uri + "'");
+    }
   }
 
   /** @return the broker */

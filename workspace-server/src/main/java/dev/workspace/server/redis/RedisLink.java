@@ -337,9 +337,18 @@ final class RedisLink {
       return;
     }
     int gen = ++generation;
-    Redis c = Redis.createClient(vertx, redisOptions);
+    Redis c;
+    Future<RedisConnection> first;
+    try {
+      c = Redis.createClient(vertx, redisOptions);
+      first = c.connect();
+    } catch (RuntimeException e) {
+      broken(gen, e.toString());
+      firstAttempt.tryComplete();
+      return;
+    }
     client = c;
-    c.connect().compose(cmd -> {
+    first.compose(cmd -> {
       if (gen != generation) {
         c.close();
         return Future.failedFuture("superseded");
