@@ -85,6 +85,18 @@ public final class ServerOptions {
     this.clusterNodeTimeout = other.clusterNodeTimeout;
     this.redisCommandTimeout = other.redisCommandTimeout;
     this.redisReconnectMaxDelay = other.redisReconnectMaxDelay;
+    this.authMode = other.authMode;
+    this.jwtAlgorithm = other.jwtAlgorithm;
+    this.jwtSecret = other.jwtSecret;
+    this.jwtPublicKey = other.jwtPublicKey;
+    this.allowedOrigins = other.allowedOrigins;
+    this.maxFramesPerSecond = other.maxFramesPerSecond;
+    this.frameBurst = other.frameBurst;
+    this.maxErrorsInRow = other.maxErrorsInRow;
+    this.maxRestBodySize = other.maxRestBodySize;
+    this.maxPatternLength = other.maxPatternLength;
+    this.maxPatternSegments = other.maxPatternSegments;
+    this.maxChannelsPerConnection = other.maxChannelsPerConnection;
   }
 
   /** @return the listening port (0 picks a free one); default {@value #DEFAULT_PORT} */
@@ -332,6 +344,211 @@ public final class ServerOptions {
   /** @param redisReconnectMaxDelay largest delay between two attempts to reconnect to Redis, positive */
   public ServerOptions setRedisReconnectMaxDelay(Duration redisReconnectMaxDelay) {
     this.redisReconnectMaxDelay = positive("redisReconnectMaxDelay", redisReconnectMaxDelay);
+    return this;
+  }
+
+  // ------------------------------------------------------------------ authentication and abuse limits
+
+  /** How connections prove who they are. */
+  public enum AuthMode {
+    /** No credentials: a client names itself. For a single node on loopback; the server warns at start. */
+    NONE,
+    /** A signed token (JWT) names the agent, its workspace, its expiry and the channels it may use. */
+    TOKEN
+  }
+
+  /** Algorithms a server can pin for tokens: HMAC with a shared secret, RSA or EC with a public key. */
+  public static final java.util.Set<String> JWT_ALGORITHMS = java.util.Set.of("HS256", "HS384", "HS512", "RS256",
+      "RS384", "RS512", "ES256", "ES384", "ES512");
+  /** Default token algorithm. */
+  public static final String DEFAULT_JWT_ALGORITHM = "HS256";
+  /** Shortest HMAC secret accepted, in bytes (RFC 7518: at least the hash size). */
+  public static final int MIN_JWT_SECRET_BYTES = 32;
+  /** Default sustained frames per second a connection may send; 0 means no limit. */
+  public static final int DEFAULT_MAX_FRAMES_PER_SECOND = 5000;
+  /** Default burst of frames a connection may send above the sustained rate. */
+  public static final int DEFAULT_FRAME_BURST = 10_000;
+  /** Default client mistakes in a row after which a connection is closed with 4008. */
+  public static final int DEFAULT_MAX_ERRORS_IN_ROW = 50;
+  /** Default largest REST request body, in bytes. */
+  public static final int DEFAULT_MAX_REST_BODY_SIZE = 256 * 1024;
+  /** Default longest subscription pattern, in characters. */
+  public static final int DEFAULT_MAX_PATTERN_LENGTH = 256;
+  /** Default most segments in a subscription pattern. */
+  public static final int DEFAULT_MAX_PATTERN_SEGMENTS = 16;
+  /** Default most channels one connection may be a member of. */
+  public static final int DEFAULT_MAX_CHANNELS_PER_CONNECTION = 128;
+
+  private AuthMode authMode = AuthMode.NONE;
+  private String jwtAlgorithm = DEFAULT_JWT_ALGORITHM;
+  private String jwtSecret;
+  private String jwtPublicKey;
+  private java.util.List<String> allowedOrigins = java.util.List.of();
+  private int maxFramesPerSecond = DEFAULT_MAX_FRAMES_PER_SECOND;
+  private int frameBurst = DEFAULT_FRAME_BURST;
+  private int maxErrorsInRow = DEFAULT_MAX_ERRORS_IN_ROW;
+  private int maxRestBodySize = DEFAULT_MAX_REST_BODY_SIZE;
+  private int maxPatternLength = DEFAULT_MAX_PATTERN_LENGTH;
+  private int maxPatternSegments = DEFAULT_MAX_PATTERN_SEGMENTS;
+  private int maxChannelsPerConnection = DEFAULT_MAX_CHANNELS_PER_CONNECTION;
+
+  /** @return how connections authenticate; default {@link AuthMode#NONE} */
+  public AuthMode getAuthMode() {
+    return authMode;
+  }
+
+  /** @param authMode how connections authenticate */
+  public ServerOptions setAuthMode(AuthMode authMode) {
+    this.authMode = Objects.requireNonNull(authMode, "authMode");
+    return this;
+  }
+
+  /** @return the one token algorithm the server accepts; default {@value #DEFAULT_JWT_ALGORITHM} */
+  public String getJwtAlgorithm() {
+    return jwtAlgorithm;
+  }
+
+  /**
+   * @param jwtAlgorithm the one token algorithm to accept: HS256/384/512 (with {@link #setJwtSecret}), RS256/384/512
+   *     or ES256/384/512 (with {@link #setJwtPublicKey}); tokens naming any other algorithm, {@code none} included,
+   *     are refused
+   */
+  public ServerOptions setJwtAlgorithm(String jwtAlgorithm) {
+    if (jwtAlgorithm == null || !JWT_ALGORITHMS.contains(jwtAlgorithm)) {
+      throw new IllegalArgumentException("jwtAlgorithm must be one of " + new java.util.TreeSet<>(JWT_ALGORITHMS)
+          + ", was " + jwtAlgorithm);
+    }
+    this.jwtAlgorithm = jwtAlgorithm;
+    return this;
+  }
+
+  /** @return the HMAC secret tokens are signed with, or {@code null} */
+  public String getJwtSecret() {
+    return jwtSecret;
+  }
+
+  /** @param jwtSecret the HMAC secret for HS256/384/512 tokens, at least 32 bytes of UTF-8, or {@code null} */
+  public ServerOptions setJwtSecret(String jwtSecret) {
+    if (jwtSecret != null && jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
+      throw new IllegalArgumentException("the token secret must be at least " + MIN_JWT_SECRET_BYTES + " bytes");
+    }
+    this.jwtSecret = jwtSecret;
+    return this;
+  }
+
+  /** @return the PEM public key RS/ES tokens are checked with, or {@code null} */
+  public String getJwtPublicKey() {
+    return jwtPublicKey;
+  }
+
+  /** @param jwtPublicKey a PEM {@code PUBLIC KEY} for RS256/384/512 or ES256/384/512 tokens, or {@code null} */
+  public ServerOptions setJwtPublicKey(String jwtPublicKey) {
+    if (jwtPublicKey != null && !jwtPublicKey.contains("-----BEGIN PUBLIC KEY-----")) {
+      throw new IllegalArgumentException("the token public key must be a PEM PUBLIC KEY");
+    }
+    this.jwtPublicKey = jwtPublicKey;
+    return this;
+  }
+
+  /**
+   * @return the browser origins allowed besides the server's own; default empty: a request carrying an
+   *     {@code Origin} header is allowed only when it is same-origin (its host and port are the request's
+   *     {@code Host}); requests without an {@code Origin} (agents, tools) are always allowed
+   */
+  public java.util.List<String> getAllowedOrigins() {
+    return allowedOrigins;
+  }
+
+  /**
+   * @param allowedOrigins origins such as {@code https://app.example.com} or {@code http://localhost:3000}; a
+   *     {@code *} inside an entry matches any run of characters ({@code https://*.example.com}); the entry
+   *     {@code *} alone allows every origin
+   */
+  public ServerOptions setAllowedOrigins(java.util.List<String> allowedOrigins) {
+    Objects.requireNonNull(allowedOrigins, "allowedOrigins");
+    for (String o : allowedOrigins) {
+      if (o == null || o.isBlank() || (!o.equals("*") && !o.contains("://"))) {
+        throw new IllegalArgumentException("an allowed origin is '*' or scheme://host[:port], was '" + o + "'");
+      }
+    }
+    this.allowedOrigins = java.util.List.copyOf(allowedOrigins);
+    return this;
+  }
+
+  /** @return sustained frames per second a connection may send (0: no limit); default 5000 */
+  public int getMaxFramesPerSecond() {
+    return maxFramesPerSecond;
+  }
+
+  /** @param maxFramesPerSecond sustained frames per second a connection may send, 0 for no limit */
+  public ServerOptions setMaxFramesPerSecond(int maxFramesPerSecond) {
+    this.maxFramesPerSecond = atLeast("maxFramesPerSecond", maxFramesPerSecond, 0);
+    return this;
+  }
+
+  /** @return frames a connection may send at once above the sustained rate; default 10,000 */
+  public int getFrameBurst() {
+    return frameBurst;
+  }
+
+  /** @param frameBurst frames a connection may send at once above the sustained rate, at least 1 */
+  public ServerOptions setFrameBurst(int frameBurst) {
+    this.frameBurst = positive("frameBurst", frameBurst);
+    return this;
+  }
+
+  /** @return client mistakes in a row after which the connection is closed with 4008; default 50 */
+  public int getMaxErrorsInRow() {
+    return maxErrorsInRow;
+  }
+
+  /** @param maxErrorsInRow client mistakes in a row after which the connection is closed with 4008, at least 1 */
+  public ServerOptions setMaxErrorsInRow(int maxErrorsInRow) {
+    this.maxErrorsInRow = positive("maxErrorsInRow", maxErrorsInRow);
+    return this;
+  }
+
+  /** @return largest REST request body in bytes; default 256 KiB */
+  public int getMaxRestBodySize() {
+    return maxRestBodySize;
+  }
+
+  /** @param maxRestBodySize largest REST request body in bytes, at least 1024 */
+  public ServerOptions setMaxRestBodySize(int maxRestBodySize) {
+    this.maxRestBodySize = atLeast("maxRestBodySize", maxRestBodySize, 1024);
+    return this;
+  }
+
+  /** @return longest subscription pattern in characters; default 256 */
+  public int getMaxPatternLength() {
+    return maxPatternLength;
+  }
+
+  /** @param maxPatternLength longest subscription pattern in characters, at least 1 */
+  public ServerOptions setMaxPatternLength(int maxPatternLength) {
+    this.maxPatternLength = positive("maxPatternLength", maxPatternLength);
+    return this;
+  }
+
+  /** @return most segments in a subscription pattern; default 16 */
+  public int getMaxPatternSegments() {
+    return maxPatternSegments;
+  }
+
+  /** @param maxPatternSegments most segments in a subscription pattern, at least 2 */
+  public ServerOptions setMaxPatternSegments(int maxPatternSegments) {
+    this.maxPatternSegments = atLeast("maxPatternSegments", maxPatternSegments, 2);
+    return this;
+  }
+
+  /** @return most channels one connection may be a member of; default 128 */
+  public int getMaxChannelsPerConnection() {
+    return maxChannelsPerConnection;
+  }
+
+  /** @param maxChannelsPerConnection most channels one connection may be a member of, at least 1 */
+  public ServerOptions setMaxChannelsPerConnection(int maxChannelsPerConnection) {
+    this.maxChannelsPerConnection = positive("maxChannelsPerConnection", maxChannelsPerConnection);
     return this;
   }
 

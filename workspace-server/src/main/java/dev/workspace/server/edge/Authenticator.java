@@ -1,21 +1,28 @@
 package dev.workspace.server.edge;
 
+import dev.workspace.model.ErrorCode;
+import dev.workspace.model.ProtocolException;
+import dev.workspace.server.ServerOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
 
 /**
- * Decides who a connection is. The server asks it twice: at the WebSocket handshake (with the token from the
- * {@code Authorization} header or the {@code token} query parameter, when there is one) and at {@code connect}.
+ * Decides who a connection is. The server asks it at the WebSocket handshake (with the token from the
+ * {@code Authorization} header or the {@code token} query parameter, when there is one), at {@code connect} (with
+ * the frame's {@code token}), and on every REST call.
  */
 public interface Authenticator {
   /**
    * The identity a token proves.
    *
-   * @param workspace the workspace it may enter
-   * @param agentId the agent it is, or {@code null} when the client names itself
-   * @param expiresAt when it expires, epoch milliseconds, or 0 for never
-   * @param channelPatterns channel-name patterns it may use, or {@code null} for all
+   * @param workspace the one workspace it may enter
+   * @param agentId the agent it is
+   * @param expiresAt when it expires, epoch milliseconds
+   * @param channelPatterns channel-name patterns it may use ({@code *} matches any run of characters), or
+   *     {@code null} for every channel
    */
-  record Identity(String workspace, String agentId, long expiresAt, java.util.List<String> channelPatterns) {
+  record Identity(String workspace, String agentId, long expiresAt, List<String> channelPatterns) {
   }
 
   /** @return whether a connection must present a token */
@@ -25,8 +32,8 @@ public interface Authenticator {
    * Checks a token.
    *
    * @param token the token
-   * @return the identity, or a failed future with a {@link dev.workspace.model.ProtocolException} coded
-   *     {@code unauthorized}
+   * @return the identity, or a failed future with a {@link ProtocolException} coded {@code unauthorized} whose
+   *     message says what is wrong (never the token itself)
    */
   Future<Identity> verify(String token);
 
@@ -39,8 +46,19 @@ public interface Authenticator {
 
     @Override
     public Future<Identity> verify(String token) {
-      return Future.failedFuture(new dev.workspace.model.ProtocolException(dev.workspace.model.ErrorCode.UNAUTHORIZED,
-          "this server does not use tokens"));
+      return Future.failedFuture(new ProtocolException(ErrorCode.UNAUTHORIZED, "this server does not use tokens"));
     }
   };
+
+  /**
+   * The authenticator the options ask for.
+   *
+   * @param vertx the Vert.x instance
+   * @param options the node's options
+   * @return {@link #NONE}, or a token authenticator pinned to {@link ServerOptions#getJwtAlgorithm()}
+   * @throws IllegalArgumentException when token mode lacks its secret or public key
+   */
+  static Authenticator create(Vertx vertx, ServerOptions options) {
+    return options.getAuthMode() == ServerOptions.AuthMode.TOKEN ? new JwtAuthenticator(vertx, options) : NONE;
+  }
 }

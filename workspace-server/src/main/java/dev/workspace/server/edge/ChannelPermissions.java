@@ -1,0 +1,93 @@
+package dev.workspace.server.edge;
+
+import java.util.List;
+
+/**
+ * The channels a token lets its agent use: channel-name patterns where {@code *} matches any run of characters
+ * (none included) and every other character matches itself. {@code team-*} allows {@code team-a} and
+ * {@code team-}; {@code *} allows every channel.
+ */
+final class ChannelPermissions {
+  /** Every channel allowed: open mode, or a token without a {@code channels} claim. */
+  static final ChannelPermissions ALL = new ChannelPermissions(null);
+
+  private final List<String> patterns;
+
+  private ChannelPermissions(List<String> patterns) {
+    this.patterns = patterns;
+  }
+
+  /**
+   * @param patterns the token's patterns, or {@code null} for every channel
+   * @return the permissions
+   */
+  static ChannelPermissions of(List<String> patterns) {
+    return patterns == null ? ALL : new ChannelPermissions(List.copyOf(patterns));
+  }
+
+  /** @return whether some channels are not allowed */
+  boolean restricted() {
+    return patterns != null;
+  }
+
+  /**
+   * @param channel a channel name
+   * @return whether the agent may join it, post to it, and read its history and members
+   */
+  boolean allows(String channel) {
+    if (patterns == null) {
+      return true;
+    }
+    for (String p : patterns) {
+      if (matches(p, channel)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * @param pattern a candidate pattern
+   * @return whether it is 1-128 characters of the channel-name alphabet and {@code *}
+   */
+  static boolean isValidPattern(String pattern) {
+    if (pattern.isEmpty() || pattern.length() > 128) {
+      return false;
+    }
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'
+          || c == '.' || c == '*';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Glob match with {@code *} only, linear in practice: the classic two-pointer walk with one backtrack point. */
+  static boolean matches(String pattern, String text) {
+    int p = 0;
+    int t = 0;
+    int star = -1;
+    int mark = 0;
+    while (t < text.length()) {
+      if (p < pattern.length() && pattern.charAt(p) == '*') {
+        star = p++;
+        mark = t;
+      } else if (p < pattern.length() && pattern.charAt(p) == text.charAt(t)) {
+        p++;
+        t++;
+      } else if (star >= 0) {
+        p = star + 1;
+        t = ++mark;
+      } else {
+        return false;
+      }
+    }
+    while (p < pattern.length() && pattern.charAt(p) == '*') {
+      p++;
+    }
+    return p == pattern.length();
+  }
+}
