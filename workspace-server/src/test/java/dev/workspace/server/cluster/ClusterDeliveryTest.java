@@ -271,6 +271,33 @@ class ClusterDeliveryTest {
   }
 
   @Test
+  void streamsAreRecoveredThroughANodeThatRestarted() {
+    RawClient alice = cluster.open(a);
+    ObjectNode connected = alice.request("{\"type\":\"connect\",\"agent_id\":\"alice\"}");
+    String inboxEpoch = connected.get("result").get("inbox").get("epoch").asText();
+    String roomEpoch = join(alice, "room").get("epoch").asText();
+    RawClient bob = cluster.connect(b, "bob");
+    join(bob, "room");
+    post(bob, "room", "one");
+    cluster.quiet(c, alice, bob);
+
+    cluster.stop(a);
+    assertEquals(CloseCodes.GOING_AWAY, alice.awaitClose());
+    post(bob, "room", "two");
+    ObjectNode queued = publish(bob, "{\"event_name\":\"agent.message\",\"destination_id\":\"agent:alice\","
+        + "\"payload\":{\"text\":\"while you were away\"}}");
+    assertTrue(queued.get("result").get("queued").asBoolean(), queued::toString);
+    WorkspaceServer restarted = cluster.node("node-a");
+
+    RawClient again = cluster.connectWith(restarted, "\"agent_id\":\"alice\",\"recover\":{\"channels\":{\"room\":"
+        + "{\"offset\":1,\"epoch\":\"" + roomEpoch + "\"}},\"inbox\":{\"offset\":0,\"epoch\":\"" + inboxEpoch + "\"}}");
+    List<ObjectNode> got = cluster.settle(c, again);
+    assertEquals(List.of("agent.message bob while you were away", "channel.message.posted bob two"), briefs(got));
+    assertEquals(List.of("channel.left alice disconnected", "agent.left alice", "agent.joined alice"),
+        briefs(cluster.settle(c, bob)), "re-joining through recover announces no channel.joined, as on one node");
+  }
+
+  @Test
   void aNewerConnectionOnAnotherNodeReplacesTheOlderOne() {
     RawClient watcher = cluster.connect(c, "watcher");
     RawClient first = cluster.connect(a, "alice");

@@ -82,6 +82,13 @@ final class ClusterFixture implements AutoCloseable {
     return c;
   }
 
+  /** Opens a WebSocket to a node without a session. */
+  RawClient open(WorkspaceServer node) {
+    RawClient c = RawClient.open(vertx, node.port());
+    clients.add(c);
+    return c;
+  }
+
   /** Opens a session with the given {@code connect} fields (without type and id). */
   RawClient connectWith(WorkspaceServer node, String connectFields) {
     RawClient c = RawClient.open(vertx, node.port());
