@@ -78,6 +78,12 @@ public final class WorkspaceServer {
     }
     String nodeId = options.getNodeId() != null ? options.getNodeId() : "node-" + UUID.randomUUID().toString().substring(0, 8);
     FrameCodec codec = new FrameCodec(options.getMaxJsonDepth());
+    Authenticator auth;
+    try {
+      auth = Authenticator.create(vertx, options);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     try {
       vertx.eventBus().registerCodec(new DeliveryBatchCodec());
     } catch (IllegalStateException alreadyRegistered) {
@@ -110,8 +116,7 @@ public final class WorkspaceServer {
         ServerOptions.MAX_HISTORY_PAGE);
     directory.departures(core::departed);
     ServerMetrics metrics = new ServerMetrics(sessions::size);
-    RestApi rest = new RestApi(options, codec, core, broker, metrics);
-    Authenticator auth = Authenticator.NONE;
+    RestApi rest = new RestApi(options, codec, core, broker, metrics, auth);
     WorkspaceServer node = new WorkspaceServer(vertx, ownsVertx, nodeId, broker, directory);
     node.core = core;
     if (inboxSweep >= 0) {
@@ -139,6 +144,13 @@ public final class WorkspaceServer {
         .map(v -> {
           LOG.info("node {} listening on {}:{} with {} event loops, {} state", nodeId, options.getHost(), node.port,
               options.getInstances(), options.getRedisUri() == null ? "in-memory" : "Redis");
+          if (auth.required()) {
+            LOG.info("node {} requires {} tokens", nodeId, options.getJwtAlgorithm());
+          } else {
+            LOG.warn("AUTHENTICATION IS OFF (auth mode none): anyone who can reach {}:{} can connect as any agent of"
+                + " any workspace. Keep it on loopback, or set WORKSPACE_AUTH=token with WORKSPACE_JWT_SECRET.",
+                options.getHost(), node.port);
+          }
           return node;
         });
   }

@@ -39,6 +39,17 @@ public interface SessionRef {
   void hold(String stream);
 
   /**
+   * Called from any thread.
+   *
+   * @param channel a channel name
+   * @return whether the session's credentials let it use the channel; a channel it may not use is not re-joined
+   *     when the session takes over from an earlier one of the same agent
+   */
+  default boolean mayUseChannel(String channel) {
+    return true;
+  }
+
+  /**
    * Ends the session because another connection took over its agent id. Called from any thread.
    */
   void replaced();

@@ -108,8 +108,13 @@ public final class WorkspaceCore {
             channels.put(e.getKey(), e.getValue());
           }
         }
+        List<Future<?>> dropped = new ArrayList<>();
         for (String c : held) {
-          channels.putIfAbsent(c, null);
+          if (session.mayUseChannel(c)) {
+            channels.putIfAbsent(c, null);
+          } else {
+            dropped.add(directory.removeMember(ws, c, agentId));
+          }
         }
         Future<Attached> inboxF = broker.attach(ws, StreamKey.inbox(agentId),
             recover == null ? null : recover.inbox(), () -> { });
@@ -121,6 +126,7 @@ public final class WorkspaceCore {
           channelFs.add(attachChannel(session, c, channels.get(c)));
         }
         List<Future<?>> all = new ArrayList<>(channelFs);
+        all.addAll(dropped);
         all.add(inboxF);
         all.add(broadcastF);
         return Future.all(all).map(done -> {

@@ -1,7 +1,10 @@
 package dev.workspace.server.edge;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.workspace.model.CloseCodes;
+import dev.workspace.model.Destination;
 import dev.workspace.model.ErrorCode;
 import dev.workspace.model.Frame;
 import dev.workspace.model.Ids;
@@ -17,7 +20,9 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -30,8 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket connection and the agent session on it. Everything here runs on the connection's event loop but
- * for the {@link SessionRef} methods the router calls from other threads, which touch only thread-safe state.
+ * One WebSocket connection and the agent session on it: who it is (authentication), what it may do (channel
+ * permissions, limits), and the translation between frames and the router. Everything here runs on the
+ * connection's event loop but for the {@link SessionRef} methods the router calls from other threads, which touch
+ * only thread-safe state.
  */
 final class Connection implements SessionRef {
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
@@ -45,6 +52,11 @@ final class Connection implements SessionRef {
   private final String address;
   private final String queryWorkspace;
   private final Authenticator.Identity handshakeIdentity;
+  private final String remote;
+  private final MessageAssembler assembler;
+  private final TokenBucket frameBudget;
+  private final TokenBucket refusedBudget;
+  private final Set<String> joining = new java.util.HashSet<>();
   private final String sessionId = UUID.randomUUID().toString();
   private final Set<String> channels = ConcurrentHashMap.newKeySet();
   private final Map<String, List<Held>> held = new ConcurrentHashMap<>();
@@ -62,6 +74,10 @@ final class Connection implements SessionRef {
   private long lastSeen = System.nanoTime();
   private long handshakeTimer = -1;
   private long pingTimer = -1;
+  private long expiryTimer = -1;
+  private volatile ChannelPermissions permissions = ChannelPermissions.ALL;
+  private int errorsInRow;
+  private boolean rateLimited;
 
   private record Held(long offset, byte[] frame) {
   }
@@ -75,12 +91,29 @@ final class Connection implements SessionRef {
     this.address = address;
     this.queryWorkspace = queryWorkspace;
     this.handshakeIdentity = handshakeIdentity;
+    this.remote = String.valueOf(socket.remoteAddress());
+    this.assembler = new MessageAssembler(edge.options().getMaxMessageSize(), new MessageAssembler.Sink() {
+      @Override
+      public void message(String text) {
+        onText(text);
+      }
+
+      @Override
+      public void violation(short code, String reason) {
+        edge.metrics().limitHit("protocol_" + code);
+        LOG.warn("protocol violation session={} agent={} remote={}: {}", sessionId, agentId, remote, reason);
+        close(code, reason);
+      }
+    });
+    int rate = edge.options().getMaxFramesPerSecond();
+    long now = System.nanoTime();
+    this.frameBudget = rate == 0 ? null : new TokenBucket(rate, edge.options().getFrameBurst(), now);
+    this.refusedBudget = rate == 0 ? null : new TokenBucket(rate, edge.options().getFrameBurst(), now);
   }
 
   void start() {
-    socket.textMessageHandler(this::onText);
-    socket.binaryMessageHandler(b -> close(CloseCodes.UNSUPPORTED_DATA, "binary frames are not accepted"));
-    socket.exceptionHandler(e -> LOG.debug("connection {} error: {}", sessionId, e.toString()));
+    socket.frameHandler(assembler::feed);
+    socket.exceptionHandler(this::onSocketError);
     socket.closeHandler(v -> onClosed());
     handshakeTimer = vertx.setTimer(edge.options().getHandshakeTimeout().toMillis(), t -> {
       handshakeTimer = -1;
@@ -128,6 +161,11 @@ final class Connection implements SessionRef {
   }
 
   @Override
+  public boolean mayUseChannel(String channel) {
+    return permissions.allows(channel);
+  }
+
+  @Override
   public void replaced() {
     replacedByOther = true;
     context.runOnContext(v -> close(CloseCodes.REPLACED, "another connection took over agent '" + agentId + "'"));
@@ -135,11 +173,73 @@ final class Connection implements SessionRef {
 
   // ------------------------------------------------------------------ inbound
 
+  private void onSocketError(Throwable e) {
+    if (e instanceof CorruptedWebSocketFrameException corrupted) {
+      short code = (short) corrupted.closeStatus().code();
+      edge.metrics().limitHit("protocol_" + code);
+      LOG.warn("protocol violation session={} agent={} remote={}: {}", sessionId, agentId, remote, e.getMessage());
+      close(code, code == CloseCodes.MESSAGE_TOO_BIG
+          ? "frame larger than " + edge.options().getMaxFrameSize() + " bytes" : "malformed WebSocket frame");
+      // Vert.x closes the channel as soon as this handler returns. When the bad frame came in the same read as an
+      // earlier good one, the close frame is still waiting for the end-of-read flush and would be dropped, so the
+      // peer would see 1006 instead of the code: push it out now.
+      if (socket instanceof WebSocketInternal internal) {
+        internal.channelHandlerContext().flush();
+      }
+    } else {
+      LOG.debug("connection {} error: {}", sessionId, e.toString());
+    }
+  }
+
   private void onText(String text) {
-    lastSeen = System.nanoTime();
+    long now = System.nanoTime();
+    lastSeen = now;
     if (state == State.CLOSED) {
       return;
     }
+    if (frameBudget != null && !frameBudget.tryTake(now)) {
+      refuseForRate(text, now);
+      return;
+    }
+    rateLimited = false;
+    try {
+      handle(text);
+    } catch (RuntimeException e) {
+      LOG.error("frame of session {} failed", sessionId, e);
+      sendError(null, ErrorCode.INTERNAL, "the server could not complete this request");
+    }
+  }
+
+  private void refuseForRate(String text, long now) {
+    int rate = edge.options().getMaxFramesPerSecond();
+    if (!refusedBudget.tryTake(now)) {
+      edge.metrics().limitHit("flood");
+      LOG.warn("closing flooding connection session={} agent={} remote={}: kept sending past {} frames per second",
+          sessionId, agentId, remote, rate);
+      close(CloseCodes.FLOODING, "flooding: kept sending past " + rate + " frames per second");
+      return;
+    }
+    if (!rateLimited) {
+      rateLimited = true;
+      edge.metrics().limitHit("rate");
+      LOG.info("rate limit reached session={} agent={} remote={} limit={}/s burst={}", sessionId, agentId, remote,
+          rate, edge.options().getFrameBurst());
+    }
+    sendError(peekId(text), ErrorCode.RATE_LIMITED, "more than " + rate + " frames per second (burst "
+        + edge.options().getFrameBurst() + "); this frame was not processed");
+  }
+
+  private String peekId(String text) {
+    try {
+      JsonNode id = edge.codec().parseObject(text).get("id");
+      return id != null && id.isTextual() && !id.asText().isEmpty()
+          && id.asText().length() <= dev.workspace.model.FrameCodec.MAX_ID_LENGTH ? id.asText() : null;
+    } catch (ProtocolException e) {
+      return null;
+    }
+  }
+
+  private void handle(String text) {
     Frame.ClientFrame frame;
     try {
       frame = edge.codec().decodeClient(text);
@@ -177,50 +277,187 @@ final class Connection implements SessionRef {
     WorkspaceCore core = edge.core();
     String id = frame.id();
     if (frame instanceof Frame.Publish p) {
-      answer(id, core.publish(this, p.event()));
+      publish(id, p);
     } else if (frame instanceof Frame.Subscribe s) {
       subscribe(id, s.patterns());
     } else if (frame instanceof Frame.Unsubscribe u) {
       unsubscribe(id, u.patterns());
     } else if (frame instanceof Frame.Join j) {
-      Ids.requireChannel(j.channel());
-      onContext(core.join(this, j.channel(), j.since()), ar -> {
-        if (ar.succeeded()) {
-          send(new Frame.Ack(id, ar.result().result()));
-          ar.result().replays().forEach(this::release);
-        } else {
-          held.remove(dev.workspace.server.core.StreamKey.channel(j.channel()).toString());
-          fail(id, ar.cause());
-        }
-      });
+      join(id, j);
     } else if (frame instanceof Frame.Leave l) {
       answer(id, core.leave(this, l.channel()));
     } else if (frame instanceof Frame.History h) {
+      requireAllowed(h.channel());
       answer(id, core.history(workspace, h.channel(), h.before(), h.after(), h.limit()));
     } else if (frame instanceof Frame.ListAgents a) {
       answer(id, core.agents(workspace, a.capability()));
     } else if (frame instanceof Frame.ListChannels) {
-      answer(id, core.channels(workspace));
+      ChannelPermissions allowed = permissions;
+      answer(id, core.channels(workspace).map(result -> allowedChannels(result, allowed)));
     } else if (frame instanceof Frame.Members m) {
+      requireAllowed(m.channel());
       answer(id, core.members(workspace, m.channel()));
     } else {
       sendError(id, ErrorCode.UNKNOWN_TYPE, "unexpected frame");
     }
   }
 
+  private void publish(String id, Frame.Publish p) {
+    Destination destination = p.event().destination();
+    if (destination.kind() == Destination.Kind.CHANNEL && !permissions.allows(destination.name())) {
+      refuseEvent(id, p, new ProtocolException(ErrorCode.FORBIDDEN,
+          "the token does not allow channel '" + destination.name() + "'"));
+      return;
+    }
+    onContext(edge.core().publish(this, p.event()), ar -> {
+      if (ar.succeeded()) {
+        send(new Frame.Ack(id, ar.result()));
+      } else if (ar.cause() instanceof ProtocolException pe && pe.code() == ErrorCode.FORBIDDEN) {
+        refuseEvent(id, p, pe);
+      } else {
+        fail(id, ar.cause());
+      }
+    });
+  }
+
+  private void refuseEvent(String id, Frame.Publish p, ProtocolException e) {
+    edge.metrics().refusedEvent();
+    LOG.info("refused event session={} agent={} name={} destination={}: {}", sessionId, agentId,
+        p.event().eventName(), p.event().destinationId(), e.getMessage());
+    sendError(id, e.code(), e.getMessage());
+  }
+
+  private void join(String id, Frame.Join j) {
+    String channel = Ids.requireChannel(j.channel());
+    requireAllowed(channel);
+    if (!channels.contains(channel) && !joining.contains(channel)) {
+      int max = edge.options().getMaxChannelsPerConnection();
+      long pending = joining.stream().filter(c -> !channels.contains(c)).count();
+      if (channels.size() + pending >= max) {
+        edge.metrics().limitHit("channels");
+        throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "a connection may be in at most " + max + " channels");
+      }
+    }
+    joining.add(channel);
+    onContext(edge.core().join(this, channel, j.since()), ar -> {
+      joining.remove(channel);
+      if (ar.succeeded()) {
+        send(new Frame.Ack(id, ar.result().result()));
+        ar.result().replays().forEach(this::release);
+      } else {
+        held.remove(dev.workspace.server.core.StreamKey.channel(channel).toString());
+        fail(id, ar.cause());
+      }
+    });
+  }
+
+  private void requireAllowed(String channel) {
+    Ids.requireChannel(channel);
+    if (!permissions.allows(channel)) {
+      LOG.info("refused channel session={} agent={} channel={}", sessionId, agentId, channel);
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow channel '" + channel + "'");
+    }
+  }
+
+  private static ObjectNode allowedChannels(ObjectNode result, ChannelPermissions allowed) {
+    if (!allowed.restricted()) {
+      return result;
+    }
+    ArrayNode kept = result.arrayNode();
+    for (JsonNode c : result.path("channels")) {
+      if (allowed.allows(c.path("name").asText())) {
+        kept.add(c);
+      }
+    }
+    result.set("channels", kept);
+    return result;
+  }
+
   private void onConnect(Frame.Connect c) {
-    String ws = c.workspace() != null ? c.workspace() : queryWorkspace != null ? queryWorkspace : Ids.DEFAULT_WORKSPACE;
+    Authenticator auth = edge.authenticator();
+    if (!auth.required()) {
+      open(c, null);
+    } else if (c.token() != null) {
+      state = State.CONNECTING;
+      onContext(auth.verify(c.token()), ar -> {
+        if (state == State.CLOSED) {
+          return;
+        }
+        state = State.NEW;
+        if (ar.failed()) {
+          refuseCredentials(c.id(), ar.cause());
+        } else if (handshakeIdentity != null && (!handshakeIdentity.agentId().equals(ar.result().agentId())
+            || !handshakeIdentity.workspace().equals(ar.result().workspace()))) {
+          refuseCredentials(c.id(), new ProtocolException(ErrorCode.UNAUTHORIZED,
+              "the token in connect differs from the one given at the handshake"));
+        } else {
+          open(c, ar.result());
+        }
+      });
+    } else if (handshakeIdentity != null) {
+      open(c, handshakeIdentity);
+    } else {
+      refuseCredentials(c.id(), new ProtocolException(ErrorCode.UNAUTHORIZED, "this server requires a token: "
+          + "send it as Authorization: Bearer, as the token query parameter, or in connect's token field"));
+    }
+  }
+
+  private void refuseCredentials(String id, Throwable cause) {
+    edge.metrics().authFailure();
+    String reason;
+    if (cause instanceof ProtocolException pe) {
+      reason = pe.getMessage();
+    } else {
+      LOG.error("checking the token of session {} failed", sessionId, cause);
+      reason = "the token could not be checked";
+    }
+    LOG.warn("authentication failed session={} remote={}: {}", sessionId, remote, reason);
+    sendError(id, ErrorCode.UNAUTHORIZED, reason);
+    close(CloseCodes.UNAUTHORIZED, "unauthorized");
+  }
+
+  private void open(Frame.Connect c, Authenticator.Identity identity) {
+    String ws = c.workspace() != null ? c.workspace() : queryWorkspace != null ? queryWorkspace
+        : identity != null ? identity.workspace() : Ids.DEFAULT_WORKSPACE;
+    ChannelPermissions allowed = ChannelPermissions.of(identity == null ? null : identity.channelPatterns());
+    String agent;
     try {
       Ids.requireWorkspace(ws);
       if (c.workspace() != null && queryWorkspace != null && !c.workspace().equals(queryWorkspace)) {
         throw new ProtocolException(ErrorCode.INVALID_FRAME, "workspace in connect differs from the URL's");
       }
-      if (c.agentId() == null) {
+      if (identity != null && !ws.equals(identity.workspace())) {
+        edge.metrics().authFailure();
+        LOG.warn("refused workspace session={} agent={} remote={}: token is for another workspace", sessionId,
+            identity.agentId(), remote);
+        sendError(c.id(), ErrorCode.FORBIDDEN, "the token does not allow workspace '" + ws + "'");
+        close(CloseCodes.FORBIDDEN_WORKSPACE, "workspace not allowed");
+        return;
+      }
+      agent = c.agentId() != null ? c.agentId() : identity != null ? identity.agentId() : null;
+      if (agent == null) {
         throw new ProtocolException(ErrorCode.INVALID_FRAME, "agent_id is required");
       }
-      Ids.requireAgentId(c.agentId());
+      Ids.requireAgentId(agent);
+      if (identity != null && !agent.equals(identity.agentId())) {
+        LOG.warn("refused agent_id session={} remote={}: token names another agent", sessionId, remote);
+        throw new ProtocolException(ErrorCode.FORBIDDEN, "agent_id '" + agent + "' is not the token's agent");
+      }
+      if (c.recover() != null) {
+        for (String ch : c.recover().channels().keySet()) {
+          Ids.requireChannel(ch);
+          if (!allowed.allows(ch)) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow channel '" + ch + "'");
+          }
+        }
+        int max = edge.options().getMaxChannelsPerConnection();
+        if (c.recover().channels().size() > max) {
+          throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "a connection may be in at most " + max + " channels");
+        }
+      }
       List<String> initial = c.subscriptions() == null ? List.of(Patterns.ALL) : c.subscriptions();
-      checkPatterns(initial, initial.size());
+      checkPatterns(initial, new LinkedHashSet<>(initial).size());
+      patterns.clear();
       patterns.addAll(initial);
       trie = SubscriptionTrie.of(patterns);
     } catch (ProtocolException e) {
@@ -229,7 +466,9 @@ final class Connection implements SessionRef {
     }
     state = State.CONNECTING;
     workspace = ws;
-    agentId = c.agentId();
+    agentId = agent;
+    permissions = allowed;
+    long expiresAt = identity == null ? 0 : identity.expiresAt();
     Future<WorkspaceCore.Outcome> connected;
     try {
       connected = edge.core().connect(this, c.metadata(), c.recover());
@@ -253,6 +492,13 @@ final class Connection implements SessionRef {
       }
       state = State.OPEN;
       cancelHandshakeTimer();
+      if (expiresAt > 0) {
+        expiryTimer = vertx.setTimer(Math.max(1, expiresAt - System.currentTimeMillis()), t -> {
+          expiryTimer = -1;
+          LOG.info("token expired session={} agent={} workspace={}", sessionId, agentId, workspace);
+          close(CloseCodes.TOKEN_EXPIRED, "token expired");
+        });
+      }
       ObjectNode result = ar.result().result();
       result.put("ping_interval_ms", edge.options().getPingInterval().toMillis());
       result.put("ping_timeout_ms", edge.options().getPingTimeout().toMillis());
@@ -265,7 +511,8 @@ final class Connection implements SessionRef {
       }
       beforeOpen.clear();
       startPings();
-      LOG.info("connected agent={} workspace={} session={}", agentId, workspace, sessionId);
+      LOG.info("connected agent={} workspace={} session={} remote={}{}", agentId, workspace, sessionId, remote,
+          identity != null ? " (token)" : "");
     });
   }
 
@@ -281,7 +528,7 @@ final class Connection implements SessionRef {
 
   private void unsubscribe(String id, List<String> remove) {
     for (String p : remove) {
-      Patterns.validate(p);
+      checkPattern(p);
     }
     patterns.removeAll(remove);
     trie = SubscriptionTrie.of(patterns);
@@ -290,12 +537,37 @@ final class Connection implements SessionRef {
 
   private void checkPatterns(List<String> list, int total) {
     for (String p : list) {
-      Patterns.validate(p);
+      checkPattern(p);
     }
     if (total > edge.options().getMaxSubscriptions()) {
+      edge.metrics().limitHit("subscriptions");
       throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
           "a connection holds at most " + edge.options().getMaxSubscriptions() + " patterns");
     }
+  }
+
+  private void checkPattern(String p) {
+    int maxLength = edge.options().getMaxPatternLength();
+    int maxSegments = edge.options().getMaxPatternSegments();
+    if (p != null && p.length() > maxLength) {
+      edge.metrics().limitHit("pattern_length");
+      throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
+          "pattern is " + p.length() + " characters, the limit is " + maxLength);
+    }
+    if (p != null) {
+      int segments = 1;
+      for (int i = 0; i < p.length(); i++) {
+        if (p.charAt(i) == '.') {
+          segments++;
+        }
+      }
+      if (segments > maxSegments) {
+        edge.metrics().limitHit("pattern_segments");
+        throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
+            "pattern has " + segments + " segments, the limit is " + maxSegments);
+      }
+    }
+    Patterns.validate(p, Integer.MAX_VALUE, Integer.MAX_VALUE);
   }
 
   private com.fasterxml.jackson.databind.node.ArrayNode subscriptionsNode() {
@@ -382,12 +654,26 @@ final class Connection implements SessionRef {
   }
 
   private void send(Frame.ServerFrame frame) {
+    if (frame instanceof Frame.Ack || frame instanceof Frame.Pong) {
+      errorsInRow = 0;
+    }
     write(edge.codec().encodeBytes(frame));
   }
 
   private void sendError(String id, ErrorCode code, String message) {
     edge.metrics().error(code);
     send(new Frame.ErrorFrame(id, code, message));
+    if (isMistake(code) && ++errorsInRow >= edge.options().getMaxErrorsInRow() && state != State.CLOSED) {
+      edge.metrics().limitHit("errors_in_row");
+      LOG.warn("closing session={} agent={} remote={}: {} errors in a row", sessionId, agentId, remote, errorsInRow);
+      close(CloseCodes.FLOODING, errorsInRow + " errors in a row");
+    }
+  }
+
+  /** Errors that say the client did something wrong, as opposed to the state of the world or the server. */
+  private static boolean isMistake(ErrorCode code) {
+    return code != ErrorCode.NOT_FOUND && code != ErrorCode.RATE_LIMITED && code != ErrorCode.UNAVAILABLE
+        && code != ErrorCode.INTERNAL;
   }
 
   private void answer(String id, Future<ObjectNode> result) {
@@ -447,7 +733,7 @@ final class Connection implements SessionRef {
       return;
     }
     LOG.info("closing session={} agent={} code={} reason={}", sessionId, agentId, code, reason);
-    socket.close(code, reason);
+    socket.close(code, reason.length() <= 120 ? reason : reason.substring(0, 120));
     onClosed();
   }
 
@@ -460,6 +746,9 @@ final class Connection implements SessionRef {
     cancelHandshakeTimer();
     if (pingTimer >= 0) {
       vertx.cancelTimer(pingTimer);
+    }
+    if (expiryTimer >= 0) {
+      vertx.cancelTimer(expiryTimer);
     }
     edge.forget(this);
     if (was == State.OPEN || was == State.CONNECTING) {

@@ -14,6 +14,8 @@ interface EdgeContext {
 
   ServerMetrics metrics();
 
+  Authenticator authenticator();
+
   /** Forgets a closed connection. */
   void forget(Connection connection);
 }

@@ -1,6 +1,9 @@
 package dev.workspace.server.edge;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.Destination;
 import dev.workspace.model.ErrorCode;
 import dev.workspace.model.Event;
 import dev.workspace.model.FrameCodec;
@@ -14,19 +17,27 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The REST API, for tools without a WebSocket: health, readiness, metrics, discovery, channel listings and
- * history, and publishing an event.
+ * history, and publishing an event. Under {@code /api/} a request from a browser must come from an allowed origin,
+ * and in token mode must carry {@code Authorization: Bearer <token>}; the token decides the agent, the workspace
+ * and the channels, as on a WebSocket.
  */
 public final class RestApi {
+  private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
   private static final String JSON_TYPE = "application/json";
+  private static final String IDENTITY = "workspace.identity";
 
   private final ServerOptions options;
   private final FrameCodec codec;
   private final WorkspaceCore core;
   private final Broker broker;
   private final ServerMetrics metrics;
+  private final Authenticator authenticator;
+  private final OriginPolicy origins;
 
   /**
    * @param options the node's options
@@ -34,13 +45,17 @@ public final class RestApi {
    * @param core the routing core
    * @param broker the broker, asked for readiness
    * @param metrics the node's metrics
+   * @param authenticator checks the bearer token of {@code /api/} requests
    */
-  public RestApi(ServerOptions options, FrameCodec codec, WorkspaceCore core, Broker broker, ServerMetrics metrics) {
+  public RestApi(ServerOptions options, FrameCodec codec, WorkspaceCore core, Broker broker, ServerMetrics metrics,
+      Authenticator authenticator) {
     this.options = options;
     this.codec = codec;
     this.core = core;
     this.broker = broker;
     this.metrics = metrics;
+    this.authenticator = authenticator;
+    this.origins = new OriginPolicy(options.getAllowedOrigins());
   }
 
   /**
@@ -49,6 +64,14 @@ public final class RestApi {
    */
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      if (!origins.allows(ctx.request().getHeader("Origin"), ctx.request().getHeader("Host"))) {
+        metrics.limitHit("origin");
+        LOG.warn("refused origin remote={} path={}", ctx.request().remoteAddress(), ctx.request().path());
+        throw new ProtocolException(ErrorCode.FORBIDDEN, "origin not allowed");
+      }
+      ctx.next();
+    });
     router.get("/health").handler(ctx -> json(ctx, 200,
         codec.mapper().createObjectNode().put("status", "ok").put("node_id", core.nodeId())));
     router.get("/ready").handler(ctx -> {
@@ -57,49 +80,165 @@ public final class RestApi {
     });
     router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4")
         .end(metrics.scrape()));
+    router.post("/api/events")
+        .handler(BodyHandler.create().setBodyLimit(options.getMaxRestBodySize()).setHandleFileUploads(false));
+    router.route("/api/*").handler(this::authenticate);
     router.get("/api/agents").handler(ctx -> reply(ctx, 200,
         core.agents(workspace(ctx), ctx.queryParams().get("capability"))));
-    router.get("/api/channels").handler(ctx -> reply(ctx, 200, core.channels(workspace(ctx))));
-    router.get("/api/channels/:name/messages").handler(ctx -> reply(ctx, 200, core.history(workspace(ctx),
-        ctx.pathParam("name"), longParam(ctx, "before"), longParam(ctx, "after"), intParam(ctx, "limit"))));
-    router.post("/api/events")
-        .handler(BodyHandler.create().setBodyLimit(options.getMaxMessageSize()).setHandleFileUploads(false))
-        .handler(this::postEvent);
+    router.get("/api/channels").handler(ctx -> {
+      ChannelPermissions allowed = permissions(ctx);
+      reply(ctx, 200, core.channels(workspace(ctx)).map(result -> allowedChannels(result, allowed)));
+    });
+    router.get("/api/channels/:name/messages").handler(ctx -> {
+      String channel = requireAllowed(ctx, ctx.pathParam("name"));
+      reply(ctx, 200, core.history(workspace(ctx), channel, longParam(ctx, "before"), longParam(ctx, "after"),
+          intParam(ctx, "limit")));
+    });
+    router.post("/api/events").handler(this::postEvent);
     router.route().last().handler(ctx -> error(ctx, new ProtocolException(ErrorCode.NOT_FOUND,
         "no such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
     router.route().failureHandler(ctx -> {
       if (ctx.failure() instanceof ProtocolException pe) {
         error(ctx, pe);
       } else if (ctx.statusCode() == 413) {
+        metrics.limitHit("rest_body");
+        LOG.info("refused REST body remote={}: larger than {} bytes", ctx.request().remoteAddress(),
+            options.getMaxRestBodySize());
         error(ctx, new ProtocolException(ErrorCode.TOO_LARGE,
-            "request body is larger than " + options.getMaxMessageSize() + " bytes"));
+            "request body is larger than " + options.getMaxRestBodySize() + " bytes"));
       } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
         error(ctx, new ProtocolException(ErrorCode.INVALID_FRAME, "bad request"));
       } else {
+        if (ctx.failure() != null) {
+          LOG.error("REST {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+        }
         error(ctx, new ProtocolException(ErrorCode.INTERNAL, "the server could not complete this request"));
       }
     });
     return router;
   }
 
-  private void postEvent(RoutingContext ctx) {
-    String agentId = ctx.request().getHeader("X-Agent-Id");
-    if (agentId == null) {
-      throw new ProtocolException(ErrorCode.INVALID_FRAME, "name the sending agent in the X-Agent-Id header");
+  private void authenticate(RoutingContext ctx) {
+    if (!authenticator.required()) {
+      ctx.next();
+      return;
     }
-    Ids.requireAgentId(agentId);
+    String header = ctx.request().getHeader("Authorization");
+    Future<Authenticator.Identity> verified;
+    try {
+      if (header == null) {
+        throw new ProtocolException(ErrorCode.UNAUTHORIZED, "this server requires Authorization: Bearer <token>");
+      }
+      verified = authenticator.verify(bearer(header));
+    } catch (ProtocolException e) {
+      verified = Future.failedFuture(e);
+    }
+    verified.onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.put(IDENTITY, ar.result());
+        ctx.next();
+        return;
+      }
+      metrics.authFailure();
+      String reason = ar.cause() instanceof ProtocolException ? ar.cause().getMessage() : "token could not be checked";
+      LOG.warn("authentication failed REST remote={} path={}: {}", ctx.request().remoteAddress(),
+          ctx.request().path(), reason);
+      error(ctx, new ProtocolException(ErrorCode.UNAUTHORIZED, reason));
+    });
+  }
+
+  /**
+   * Reads a bearer token from an {@code Authorization} header value.
+   *
+   * @param header the header value
+   * @return the token
+   * @throws ProtocolException {@code unauthorized} when the value is not {@code Bearer <token>}
+   */
+  static String bearer(String header) {
+    if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+      throw new ProtocolException(ErrorCode.UNAUTHORIZED, "the Authorization header must be 'Bearer <token>'");
+    }
+    return header.substring(7).trim();
+  }
+
+  private void postEvent(RoutingContext ctx) {
+    Authenticator.Identity identity = ctx.get(IDENTITY);
+    String named = ctx.request().getHeader("X-Agent-Id");
+    String agentId;
+    if (identity != null) {
+      if (named != null && !named.equals(identity.agentId())) {
+        throw new ProtocolException(ErrorCode.FORBIDDEN, "X-Agent-Id is not the token's agent");
+      }
+      agentId = identity.agentId();
+    } else {
+      if (named == null) {
+        throw new ProtocolException(ErrorCode.INVALID_FRAME, "name the sending agent in the X-Agent-Id header");
+      }
+      agentId = Ids.requireAgentId(named);
+    }
     String body = ctx.body().asString();
     if (body == null || body.isEmpty()) {
       throw new ProtocolException(ErrorCode.BAD_JSON, "the body must be an event object");
     }
     ObjectNode node = codec.parseObject(body);
     Event event = codec.decodeEvent(node);
-    reply(ctx, 202, core.publishAs(workspace(ctx), agentId, event));
+    String ws = workspace(ctx);
+    Destination destination = event.destination();
+    if (destination.kind() == Destination.Kind.CHANNEL && !permissions(ctx).allows(destination.name())) {
+      refused(ctx, agentId, event, "channel not allowed");
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow channel '" + destination.name() + "'");
+    }
+    reply(ctx, 202, core.publishAs(ws, agentId, event).onFailure(e -> {
+      if (e instanceof ProtocolException pe && pe.code() == ErrorCode.FORBIDDEN) {
+        refused(ctx, agentId, event, pe.getMessage());
+      }
+    }));
+  }
+
+  private void refused(RoutingContext ctx, String agentId, Event event, String reason) {
+    metrics.refusedEvent();
+    LOG.info("refused event REST remote={} agent={} name={} destination={}: {}", ctx.request().remoteAddress(),
+        agentId, event.eventName(), event.destinationId(), reason);
   }
 
   private static String workspace(RoutingContext ctx) {
+    Authenticator.Identity identity = ctx.get(IDENTITY);
     String ws = ctx.queryParams().get("workspace");
-    return ws == null ? Ids.DEFAULT_WORKSPACE : Ids.requireWorkspace(ws);
+    if (identity == null) {
+      return ws == null ? Ids.DEFAULT_WORKSPACE : Ids.requireWorkspace(ws);
+    }
+    if (ws != null && !ws.equals(identity.workspace())) {
+      Ids.requireWorkspace(ws);
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow workspace '" + ws + "'");
+    }
+    return identity.workspace();
+  }
+
+  private static ChannelPermissions permissions(RoutingContext ctx) {
+    Authenticator.Identity identity = ctx.get(IDENTITY);
+    return identity == null ? ChannelPermissions.ALL : ChannelPermissions.of(identity.channelPatterns());
+  }
+
+  private static String requireAllowed(RoutingContext ctx, String channel) {
+    Ids.requireChannel(channel);
+    if (!permissions(ctx).allows(channel)) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow channel '" + channel + "'");
+    }
+    return channel;
+  }
+
+  private static ObjectNode allowedChannels(ObjectNode result, ChannelPermissions allowed) {
+    if (!allowed.restricted()) {
+      return result;
+    }
+    ArrayNode kept = result.arrayNode();
+    for (JsonNode c : result.path("channels")) {
+      if (allowed.allows(c.path("name").asText())) {
+        kept.add(c);
+      }
+    }
+    result.set("channels", kept);
+    return result;
   }
 
   private static Long longParam(RoutingContext ctx, String name) {
@@ -132,6 +271,7 @@ public final class RestApi {
       } else if (ar.cause() instanceof ProtocolException pe) {
         error(ctx, pe);
       } else {
+        LOG.error("REST {} {} failed", ctx.request().method(), ctx.request().path(), ar.cause());
         error(ctx, new ProtocolException(ErrorCode.INTERNAL, "the server could not complete this request"));
       }
     });
@@ -139,6 +279,9 @@ public final class RestApi {
 
   private void error(RoutingContext ctx, ProtocolException e) {
     metrics.error(e.code());
+    if (e.code() == ErrorCode.UNAUTHORIZED && !ctx.response().ended()) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    }
     json(ctx, status(e.code()), codec.mapper().createObjectNode().put("code", e.code().wireName())
         .put("message", e.getMessage()));
   }

@@ -15,6 +15,9 @@ public final class ServerMetrics {
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
   private final Counter slowConsumers;
   private final Counter handshakeRejections;
+  private final Counter authFailures;
+  private final Counter refusedEvents;
+  private final Map<String, Counter> limitHits = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param sessions the number of sessions connected to this node
@@ -28,6 +31,11 @@ public final class ServerMetrics {
         .register(registry);
     handshakeRejections = Counter.builder("workspace_handshake_rejections")
         .description("WebSocket handshakes refused").register(registry);
+    authFailures = Counter.builder("workspace_auth_failures").description("tokens refused, at any stage")
+        .register(registry);
+    refusedEvents = Counter.builder("workspace_refused_events")
+        .description("events refused for identity or permission: another agent's source_id, a forbidden channel")
+        .register(registry);
     Gauge.builder("workspace_sessions", sessions).description("sessions connected to this node").register(registry);
   }
 
@@ -41,6 +49,20 @@ public final class ServerMetrics {
 
   void handshakeRejected() {
     handshakeRejections.increment();
+  }
+
+  void authFailure() {
+    authFailures.increment();
+  }
+
+  void refusedEvent() {
+    refusedEvents.increment();
+  }
+
+  /** Counts a limit passed: {@code rate}, {@code flood}, {@code errors_in_row}, {@code frame_size}, ... */
+  void limitHit(String limit) {
+    limitHits.computeIfAbsent(limit, l -> Counter.builder("workspace_limit_hits").tag("limit", l)
+        .description("times a connection or request passed a configured limit").register(registry)).increment();
   }
 
   /** @return the metrics in Prometheus text format */

@@ -1,35 +1,49 @@
 package dev.workspace.server.edge;
 
 import dev.workspace.model.CloseCodes;
+import dev.workspace.model.ErrorCode;
 import dev.workspace.model.FrameCodec;
+import dev.workspace.model.ProtocolException;
 import dev.workspace.server.ServerOptions;
 import dev.workspace.server.core.DeliveryBatch;
 import dev.workspace.server.core.WorkspaceCore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One instance per event loop: an HTTP server (sharing the node's port with the other instances) serving the
  * WebSocket endpoint {@code /ws} and the REST API, the connections it accepted, and the event-bus consumer that
- * writes each {@link DeliveryBatch} to them.
+ * writes each {@link DeliveryBatch} to them. The WebSocket handshake is where a browser's {@code Origin} is checked
+ * and a token given in the {@code Authorization} header or the {@code token} query parameter is verified, before
+ * the upgrade.
  */
 public final class ServerVerticle extends VerticleBase implements EdgeContext {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerVerticle.class);
+
   private final ServerOptions options;
   private final FrameCodec codec;
   private final WorkspaceCore core;
   private final ServerMetrics metrics;
   private final Authenticator authenticator;
   private final RestApi rest;
+  private final OriginPolicy origins;
   private final Map<String, Connection> connections = new HashMap<>();
+  private final Map<String, Long> requestless = new HashMap<>();
   private final String address = "workspace.deliver." + UUID.randomUUID();
   private HttpServer server;
   private MessageConsumer<DeliveryBatch> consumer;
@@ -50,6 +64,7 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
     this.metrics = metrics;
     this.authenticator = authenticator;
     this.rest = rest;
+    this.origins = new OriginPolicy(options.getAllowedOrigins());
   }
 
   @Override
@@ -63,30 +78,127 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
         }
       }
     });
+    // A connection idle in both directions for this long is dropped: an open session is pinged well within it,
+    // so this only ends HTTP keep-alive connections nobody uses.
+    long idleMs = Math.max(options.getHandshakeTimeout().toMillis(),
+        options.getPingInterval().toMillis() + options.getPingTimeout().toMillis()) + 5_000;
     HttpServerOptions http = new HttpServerOptions()
         .setPort(options.getPort())
         .setHost(options.getHost())
         .setMaxWebSocketFrameSize(options.getMaxFrameSize())
         .setMaxWebSocketMessageSize(options.getMaxMessageSize())
+        .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, idleMs))
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        // HTTP/1.1 only: no cleartext HTTP/2, whose prior-knowledge detection would also delay the connection
+        // handler that times out clients that never send a request.
+        .setHttp2ClearTextEnabled(false)
         .setRegisterWebSocketWriteHandlers(false);
+    Router router = rest.router(vertx);
     server = vertx.createHttpServer(http)
-        .requestHandler(rest.router(vertx))
-        .webSocketHandshakeHandler(this::handshake)
-        .webSocketHandler(ws -> {
-          Connection c = new Connection(this, vertx, context, ws, address, queryParam(ws.query(), "workspace"), null);
-          connections.put(c.sessionId(), c);
-          c.start();
-        });
+        .connectionHandler(this::onHttpConnection)
+        .requestHandler(req -> {
+          requestStarted(req.connection().remoteAddress());
+          router.handle(req);
+        })
+        .webSocketHandshakeHandler(this::handshake);
     return server.listen();
   }
 
+  /** Closes a TCP connection that has not sent a complete HTTP request within the handshake timeout. */
+  private void onHttpConnection(HttpConnection conn) {
+    String key = String.valueOf(conn.remoteAddress());
+    long timeout = options.getHandshakeTimeout().toMillis();
+    long timer = vertx.setTimer(timeout, t -> {
+      if (requestless.remove(key) != null) {
+        metrics.limitHit("handshake_timeout");
+        LOG.info("closing connection remote={}: no complete HTTP request within {} ms", key, timeout);
+        conn.close();
+      }
+    });
+    requestless.put(key, timer);
+    conn.closeHandler(v -> requestStarted(conn.remoteAddress()));
+  }
+
+  private void requestStarted(SocketAddress remote) {
+    Long timer = requestless.remove(String.valueOf(remote));
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
   private void handshake(ServerWebSocketHandshake h) {
+    requestStarted(h.remoteAddress());
     if (!"/ws".equals(h.path())) {
       metrics.handshakeRejected();
       h.reject(404);
       return;
     }
-    h.accept();
+    String origin = h.headers().get("Origin");
+    if (!origins.allows(origin, h.headers().get("Host"))) {
+      metrics.handshakeRejected();
+      metrics.limitHit("origin");
+      LOG.warn("refused origin remote={} origin={}", h.remoteAddress(), printable(origin));
+      h.accept().onSuccess(ws -> ws.close(CloseCodes.POLICY_VIOLATION, "origin not allowed"));
+      return;
+    }
+    String queryWorkspace;
+    String token;
+    try {
+      queryWorkspace = queryParam(h.query(), "workspace");
+      token = authenticator.required() ? handshakeToken(h) : null;
+    } catch (ProtocolException e) {
+      refuse(h, 401, e.getMessage());
+      return;
+    } catch (IllegalArgumentException e) {
+      metrics.handshakeRejected();
+      h.reject(400);
+      return;
+    }
+    if (token == null) {
+      accept(h, queryWorkspace, null);
+      return;
+    }
+    authenticator.verify(token).onComplete(ar -> {
+      if (ar.failed()) {
+        refuse(h, 401, ar.cause() instanceof ProtocolException ? ar.cause().getMessage() : "token could not be checked");
+      } else if (queryWorkspace != null && !queryWorkspace.equals(ar.result().workspace())) {
+        refuse(h, 403, "token is for another workspace");
+      } else {
+        accept(h, queryWorkspace, ar.result());
+      }
+    });
+  }
+
+  private void accept(ServerWebSocketHandshake h, String queryWorkspace, Authenticator.Identity identity) {
+    h.accept().onSuccess(ws -> {
+      Connection c = new Connection(this, vertx, context, ws, address, queryWorkspace, identity);
+      connections.put(c.sessionId(), c);
+      c.start();
+    });
+  }
+
+  private void refuse(ServerWebSocketHandshake h, int status, String reason) {
+    metrics.handshakeRejected();
+    metrics.authFailure();
+    LOG.warn("authentication failed at handshake remote={} status={}: {}", h.remoteAddress(), status, reason);
+    h.reject(status);
+  }
+
+  private static String handshakeToken(ServerWebSocketHandshake h) {
+    String header = h.headers().get("Authorization");
+    if (header != null) {
+      return RestApi.bearer(header);
+    }
+    String token = queryParam(h.query(), "token");
+    if (token != null && token.isEmpty()) {
+      throw new ProtocolException(ErrorCode.UNAUTHORIZED, "the token query parameter is empty");
+    }
+    return token;
+  }
+
+  private static String printable(String s) {
+    String p = s.replaceAll("[^\\x20-\\x7e]", "?");
+    return p.length() <= 100 ? p : p.substring(0, 100) + "...";
   }
 
   /** @return the port this instance listens on */
@@ -99,6 +211,8 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
     for (Connection c : connections.values().toArray(new Connection[0])) {
       c.close(CloseCodes.GOING_AWAY, "server shutting down");
     }
+    requestless.values().forEach(vertx::cancelTimer);
+    requestless.clear();
     return Future.all(consumer.unregister(), server.close());
   }
 
@@ -134,6 +248,11 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
   @Override
   public ServerMetrics metrics() {
     return metrics;
+  }
+
+  @Override
+  public Authenticator authenticator() {
+    return authenticator;
   }
 
   @Override
