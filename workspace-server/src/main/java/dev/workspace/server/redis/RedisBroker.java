@@ -86,8 +86,6 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
   private final Map<Ref, Track> tracks = new ConcurrentHashMap<>();
   private final Map<Ref, AtomicLong> unreplicated = new ConcurrentHashMap<>();
   private final Set<String> workspaces = ConcurrentHashMap.newKeySet();
-  private final AtomicLong recoveredEvents = new AtomicLong();
-  private final AtomicLong gapNotices = new AtomicLong();
   private volatile LocalSessions sink;
 
   RedisBroker(RedisLink link, FrameCodec codec, String nodeId, int channelHistory, int inboxHistory) {
@@ -113,16 +111,6 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
   @Override
   public boolean isReady() {
     return link.isReady();
-  }
-
-  /** @return events this node read back from history after missing them live (for tests and metrics) */
-  public long recoveredEvents() {
-    return recoveredEvents.get();
-  }
-
-  /** @return {@value #GAP} notices this node delivered to its sessions (for tests and metrics) */
-  public long gapNotices() {
-    return gapNotices.get();
   }
 
   // ------------------------------------------------------------------ publishing
@@ -348,13 +336,9 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
 
   /** Hands a stream event to this node's sessions, but for this node's notices about its own traffic. */
   private void deliver(Inbound m) {
-    if (m.kind() == Inbound.NOTICE) {
-      if (m.origin().equals(nodeId)) {
-        return;
-      }
-      gapNotices.incrementAndGet();
+    if (m.kind() != Inbound.NOTICE || !m.origin().equals(nodeId)) {
+      sink.dispatch(m.delivery());
     }
-    sink.dispatch(m.delivery());
   }
 
   private static void hold(Track t, Inbound m) {
@@ -419,7 +403,6 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
       Inbound m = Inbound.parse(r.get(i).toBytes());
       if (m.offset() > t.last) {
         t.last = m.offset();
-        recoveredEvents.incrementAndGet();
         deliver(m);
       }
     }
@@ -456,7 +439,6 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
   }
 
   private void deliverNotice(String workspace, Audience audience, ObjectNode payload) {
-    gapNotices.incrementAndGet();
     Event e = gapEvent(audience, payload);
     sink.dispatch(new Delivery(workspace, audience, null, -1, GAP, Ids.SYSTEM, false,
         codec.encodeBytes(new Frame.Deliver(e))));
