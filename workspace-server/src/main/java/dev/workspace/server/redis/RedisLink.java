@@ -20,19 +20,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's two connections to Redis and their upkeep: one for commands (scripts, reads, publishes) and one
- * dedicated to pub/sub. Both are treated as one link: when either breaks, both are dropped and opened again with
+ * A node's two connections to Redis and their upkeep: one for commands (scripts, reads, publishes), pipelined, and
+ * one dedicated to pub/sub. Both are treated as one link: when either breaks, both are dropped and opened again with
  * capped exponential backoff and full jitter, every pub/sub channel still wanted is subscribed again (the Vert.x
  * client does not do it), and only then the listeners catch up and the link reports ready.
  *
- * <p>A pub/sub connection can also die silently; the link publishes a ping to its own control channel every
- * heartbeat interval and starts over when one does not come back within the command timeout.
+ * <p>A connection can also die silently. The link starts over when commands wait longer than the command timeout
+ * without any answer, and when the ping it publishes to its own control channel every heartbeat interval does not
+ * come back through pub/sub within that time.
  *
  * <p>All state changes and every listener call happen on one Vert.x context; {@link #send}, {@link #subscribe},
  * {@link #unsubscribe} and {@link #whenSubscribed} may be called from any thread.
@@ -59,6 +60,31 @@ final class RedisLink {
 
   enum State { DOWN, RECOVERING, READY, CLOSED }
 
+  /**
+   * Whether the commands connection still answers: commands in flight, and when the last answer came. One per
+   * connection, so that late answers on a dropped connection do not count for the new one.
+   */
+  private static final class Progress {
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile long since = System.currentTimeMillis();
+
+    void sent() {
+      if (inFlight.getAndIncrement() == 0) {
+        since = System.currentTimeMillis();
+      }
+    }
+
+    void answered() {
+      since = System.currentTimeMillis();
+      inFlight.decrementAndGet();
+    }
+
+    /** @return how long commands have been waiting without any answer, in ms (0 when none waits) */
+    long stalledFor() {
+      return inFlight.get() > 0 ? System.currentTimeMillis() - since : 0;
+    }
+  }
+
   private static final class Subscription {
     boolean active;
     List<Promise<Void>> waiters = new ArrayList<>();
@@ -78,6 +104,7 @@ final class RedisLink {
   private Context context;
   private Redis client;
   private volatile RedisConnection commands;
+  private volatile Progress progress = new Progress();
   private RedisConnection pubsub;
   private volatile State state = State.DOWN;
   private volatile long upSince;
@@ -168,18 +195,17 @@ final class RedisLink {
    */
   Future<Response> send(Request request) {
     RedisConnection c = commands;
+    Progress p = progress;
     if (c == null) {
       return Future.failedFuture(unavailable(null));
     }
-    int gen = generation;
-    return c.send(request).timeout(commandTimeoutMs, TimeUnit.MILLISECONDS).recover(e -> {
-      if (isRedisError(e)) {
-        return Future.failedFuture(e);
+    p.sent();
+    return c.send(request).transform(ar -> {
+      p.answered();
+      if (ar.succeeded()) {
+        return Future.succeededFuture(ar.result());
       }
-      if (e instanceof TimeoutException) {
-        runOnContext(() -> broken(gen, "a command took more than " + commandTimeoutMs + " ms"));
-      }
-      return Future.failedFuture(unavailable(e));
+      return Future.failedFuture(isRedisError(ar.cause()) ? ar.cause() : unavailable(ar.cause()));
     });
   }
 
@@ -219,8 +245,10 @@ final class RedisLink {
     return r;
   }
 
+  /** @return whether Redis answered with an error (the client reports a closed connection with the same type) */
   static boolean isRedisError(Throwable e) {
-    return e != null && e.getClass().getName().equals("io.vertx.redis.client.impl.types.ErrorType");
+    return e != null && e.getClass().getName().equals("io.vertx.redis.client.impl.types.ErrorType")
+        && !"CONNECTION_CLOSED".equals(e.getMessage());
   }
 
   static ProtocolException unavailable(Throwable cause) {
@@ -341,7 +369,7 @@ final class RedisLink {
     Future<RedisConnection> first;
     try {
       c = Redis.createClient(vertx, redisOptions);
-      first = c.connect();
+      first = c.connect().timeout(commandTimeoutMs, TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       broken(gen, e.toString());
       firstAttempt.tryComplete();
@@ -355,7 +383,7 @@ final class RedisLink {
       }
       cmd.exceptionHandler(e -> broken(gen, "commands connection: " + e.getMessage()));
       cmd.endHandler(v -> broken(gen, "commands connection closed"));
-      return c.connect().map(sub -> {
+      return c.connect().timeout(commandTimeoutMs, TimeUnit.MILLISECONDS).map(sub -> {
         if (gen != generation) {
           c.close();
           throw new IllegalStateException("superseded");
@@ -365,6 +393,7 @@ final class RedisLink {
         sub.endHandler(v -> broken(gen, "pub/sub connection closed"));
         List<Future<Void>> subscribed = new ArrayList<>();
         synchronized (wanted) {
+          progress = new Progress();
           commands = cmd;
           pubsub = sub;
           upSince = System.currentTimeMillis();
@@ -491,6 +520,10 @@ final class RedisLink {
 
   private void tick() {
     if (state == State.CLOSED || commands == null) {
+      return;
+    }
+    if (progress.stalledFor() > commandTimeoutMs) {
+      broken(generation, "Redis did not answer commands for " + progress.stalledFor() + " ms");
       return;
     }
     if (pingSeen < pingSent && System.currentTimeMillis() - pingSentAt > commandTimeoutMs) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.server.WorkspaceServer;
 import dev.workspace.server.testing.RawClient;
 import dev.workspace.server.testing.RedisProcess;
+import dev.workspace.server.testing.RespClient;
 import dev.workspace.server.testing.TestServers;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,5 +160,25 @@ class RedisOutageTest {
     join(alice, "ops");
     assertEquals(1L, post(alice, "ops", "first"));
     assertEquals(List.of(), briefs(cluster.settle(a, alice)));
+  }
+
+  @Test
+  void aRedisThatStopsAnsweringIsDetectedAndNoRequestWaitsForever() {
+    WorkspaceServer a = cluster.node(cluster.options("node-a").setRedisCommandTimeout(Duration.ofSeconds(1)));
+    RawClient alice = cluster.connect(a, "alice");
+    join(alice, "ops");
+    try (RespClient admin = redis.client()) {
+      assertEquals("OK", admin.call("CLIENT", "PAUSE", "3000", "ALL"));
+    }
+    long sentAt = System.nanoTime();
+    ObjectNode answer = publish(alice, "{\"event_name\":\"channel.message.posted\",\"destination_id\":\"channel:ops\","
+        + "\"payload\":{\"text\":\"anyone?\"}}");
+    long tookMs = (System.nanoTime() - sentAt) / 1_000_000;
+    assertEquals("error", answer.get("type").asText(), answer::toString);
+    assertEquals("unavailable", answer.get("code").asText());
+    assertTrue(tookMs < 2_900, "answered after " + tookMs + " ms, before Redis answers again");
+    assertEquals(503, cluster.get(a, "/ready").statusCode());
+    cluster.awaitReady(a.port(), 200, Duration.ofSeconds(10));
+    assertEquals(1L, post(alice, "ops", "back"));
   }
 }
