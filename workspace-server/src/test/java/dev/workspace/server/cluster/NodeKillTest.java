@@ -85,6 +85,31 @@ class NodeKillTest {
     assertEquals(List.of(), briefs(cluster.settle(survivor, alice)));
   }
 
+  @Test
+  void aNodeRestartedWithItsIdReportsTheAgentsItsKilledProcessLeft() throws Exception {
+    WorkspaceServer survivor = cluster.node(TestServers.options().setRedisUri(redis.uri()).setNodeId("node-a"));
+    int port = freePort();
+    child = startChildNode(port, "node-b");
+    cluster.awaitReady(port, 200, Duration.ofSeconds(60));
+    RawClient alice = cluster.connect(survivor, "alice");
+    join(alice, "room");
+    RawClient bob = cluster.connect(port, "bob");
+    join(bob, "room");
+    assertEquals(List.of("agent.joined bob", "channel.joined bob"), briefs(cluster.settle(survivor, alice)));
+
+    child.destroyForcibly();
+    assertTrue(child.waitFor(10, TimeUnit.SECONDS), "the child node died");
+    int again = freePort();
+    child = startChildNode(again, "node-b");
+    cluster.awaitReady(again, 200, Duration.ofSeconds(60));
+    long readyAt = System.nanoTime();
+    assertEquals("channel.left bob disconnected", ClusterFixture.brief(alice.nextEvent()));
+    assertEquals("agent.left bob", ClusterFixture.brief(alice.nextEvent()));
+    long tookMs = (System.nanoTime() - readyAt) / 1_000_000;
+    assertTrue(tookMs < 5_000, "reported " + tookMs + " ms after the restarted node was ready");
+    assertEquals(List.of(), briefs(cluster.settle(survivor, alice)));
+  }
+
   private static ObjectNode nextWithin(RawClient c, Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
