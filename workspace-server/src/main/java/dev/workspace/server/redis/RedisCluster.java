@@ -51,16 +51,17 @@ public final class RedisCluster {
   }
 
   private static void checkUri(String uri) {
+    String shown = uri == null ? null : uri.replaceFirst("//[^@/]*@", "//");
     java.net.URI parsed;
     try {
       parsed = new java.net.URI(uri);
     } catch (java.net.URISyntaxException | NullPointerException e) {
-      throw new IllegalArgumentException("the Redis URI is not a URI: '" + uri + "'");
+      throw new IllegalArgumentException("the Redis URI is not a URI: '" + shown + "'");
     }
     String scheme = parsed.getScheme();
     boolean tcp = "redis".equals(scheme) || "rediss".equals(scheme);
     if (!(tcp && parsed.getHost() != null) && !("unix".equals(scheme) && parsed.getPath() != null)) {
-      throw new IllegalArgumentException("the Redis URI must look like redis://host:port, was '" + uri + "'");
+      throw new IllegalArgumentException("the Redis URI must look like redis://host:port, was '" + shown + "'");
     }
   }
 

@@ -92,6 +92,7 @@ final class RedisLink {
 
   private final Vertx vertx;
   private final RedisOptions redisOptions;
+  private final String where;
   private final String controlChannel;
   private final long commandTimeoutMs;
   private final long maxDelayMs;
@@ -126,6 +127,7 @@ final class RedisLink {
   RedisLink(Vertx vertx, String uri, String nodeId, long commandTimeoutMs, long maxDelayMs, long tickMs) {
     this.vertx = vertx;
     this.controlChannel = RedisKeys.control(nodeId);
+    this.where = uri.replaceFirst("//[^@/]*@", "//");
     this.commandTimeoutMs = commandTimeoutMs;
     this.maxDelayMs = maxDelayMs;
     this.tickMs = tickMs;
@@ -427,7 +429,7 @@ final class RedisLink {
           if (ar.succeeded()) {
             attempt = 0;
             state = State.READY;
-            LOG.info("connected to Redis at {}, {} pub/sub channels", redisOptions.getEndpoint(), wantedCount());
+            LOG.info("connected to Redis at {}, {} pub/sub channels", where, wantedCount());
             firstAttempt.tryComplete();
           } else {
             broken(gen, ar.cause().getMessage());
