@@ -33,9 +33,12 @@ public final class EventNames {
   /** A message to every agent of the workspace. */
   public static final String AGENT_BROADCAST = "agent.broadcast";
 
+  /** Sent to the receivers of a stream that may have missed events the server cannot replay. */
+  public static final String STREAM_GAP = "stream.gap";
+
   /** Names only the server may emit; a client publishing one is refused with {@code forbidden}. */
   public static final Set<String> RESERVED = Set.of(
-      CHANNEL_MESSAGE_MENTIONED, CHANNEL_JOINED, CHANNEL_LEFT, AGENT_JOINED, AGENT_LEFT);
+      CHANNEL_MESSAGE_MENTIONED, CHANNEL_JOINED, CHANNEL_LEFT, AGENT_JOINED, AGENT_LEFT, STREAM_GAP);
 
   private EventNames() {
   }

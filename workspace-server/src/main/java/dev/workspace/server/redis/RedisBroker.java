@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisBroker implements Broker, RedisLink.Listener {
   /** The event the server sends when a session may have missed events it cannot recover. */
-  public static final String GAP = "stream.gap";
+  public static final String GAP = dev.workspace.model.EventNames.STREAM_GAP;
   /** Most live events held per stream while its missed events are read; beyond it they are read again. */
   static final int MAX_HELD = 10_000;
 
