@@ -110,9 +110,11 @@ class EventNamesTest {
 
   @Test
   void reservedNamesAreValidButReserved() {
-    assertEquals(5, EventNames.RESERVED.size());
-    assertTrue(EventNames.RESERVED.contains(EventNames.CHANNEL_JOINED));
-    assertTrue(EventNames.RESERVED.contains(EventNames.AGENT_LEFT));
+    assertEquals(java.util.Set.of("channel.message.mentioned", "channel.joined", "channel.left", "agent.joined",
+        "agent.left", "stream.gap"), EventNames.RESERVED);
+    for (String name : EventNames.RESERVED) {
+      assertEquals(name, EventNames.validate(name));
+    }
     assertTrue(!EventNames.RESERVED.contains(EventNames.CHANNEL_MESSAGE_POSTED));
     assertTrue(!EventNames.RESERVED.contains(EventNames.AGENT_MESSAGE));
   }
