@@ -144,6 +144,7 @@ class TokenAuthenticationTest {
       assertEquals("agent.joined", insider.nextEvent().get("event_name").asText());
       c.assertNothingElse();
     }
+    assertEquals("agent.left", insider.nextEvent().get("event_name").asText());
   }
 
   @Test
