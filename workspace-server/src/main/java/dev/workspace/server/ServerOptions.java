@@ -9,8 +9,8 @@ import java.util.Objects;
 public final class ServerOptions {
   /** Default listening port. */
   public static final int DEFAULT_PORT = 8700;
-  /** Default listening address. */
-  public static final String DEFAULT_HOST = "0.0.0.0";
+  /** Default listening address: loopback, since the default authentication mode is none. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
   /** Default channel history kept per channel, in events. */
   public static final int DEFAULT_HISTORY_SIZE = 1000;
   /** Default events kept per agent inbox and per workspace broadcast stream. */
