@@ -1,5 +1,8 @@
 package dev.workspace.server.edge;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
@@ -28,6 +31,26 @@ final class ChannelPermissions {
   /** @return whether some channels are not allowed */
   boolean restricted() {
     return patterns != null;
+  }
+
+  /**
+   * Keeps, in a {@code list_channels} result, only the channels these permissions allow.
+   *
+   * @param result the result, changed in place
+   * @return {@code result}
+   */
+  ObjectNode filterChannelList(ObjectNode result) {
+    if (!restricted()) {
+      return result;
+    }
+    ArrayNode kept = result.arrayNode();
+    for (JsonNode c : result.path("channels")) {
+      if (allows(c.path("name").asText())) {
+        kept.add(c);
+      }
+    }
+    result.set("channels", kept);
+    return result;
   }
 
   /**

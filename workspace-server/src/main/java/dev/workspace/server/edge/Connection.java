@@ -293,7 +293,7 @@ final class Connection implements SessionRef {
       answer(id, core.agents(workspace, a.capability()));
     } else if (frame instanceof Frame.ListChannels) {
       ChannelPermissions allowed = permissions;
-      answer(id, core.channels(workspace).map(result -> allowedChannels(result, allowed)));
+      answer(id, core.channels(workspace).map(allowed::filterChannelList));
     } else if (frame instanceof Frame.Members m) {
       requireAllowed(m.channel());
       answer(id, core.members(workspace, m.channel()));
@@ -357,20 +357,6 @@ final class Connection implements SessionRef {
       LOG.info("refused channel session={} agent={} channel={}", sessionId, agentId, channel);
       throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow channel '" + channel + "'");
     }
-  }
-
-  private static ObjectNode allowedChannels(ObjectNode result, ChannelPermissions allowed) {
-    if (!allowed.restricted()) {
-      return result;
-    }
-    ArrayNode kept = result.arrayNode();
-    for (JsonNode c : result.path("channels")) {
-      if (allowed.allows(c.path("name").asText())) {
-        kept.add(c);
-      }
-    }
-    result.set("channels", kept);
-    return result;
   }
 
   private void onConnect(Frame.Connect c) {

@@ -1,7 +1,5 @@
 package dev.workspace.server.edge;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.model.Destination;
 import dev.workspace.model.ErrorCode;
@@ -87,7 +85,7 @@ public final class RestApi {
         core.agents(workspace(ctx), ctx.queryParams().get("capability"))));
     router.get("/api/channels").handler(ctx -> {
       ChannelPermissions allowed = permissions(ctx);
-      reply(ctx, 200, core.channels(workspace(ctx)).map(result -> allowedChannels(result, allowed)));
+      reply(ctx, 200, core.channels(workspace(ctx)).map(allowed::filterChannelList));
     });
     router.get("/api/channels/:name/messages").handler(ctx -> {
       String channel = requireAllowed(ctx, ctx.pathParam("name"));
@@ -225,20 +223,6 @@ public final class RestApi {
       throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow channel '" + channel + "'");
     }
     return channel;
-  }
-
-  private static ObjectNode allowedChannels(ObjectNode result, ChannelPermissions allowed) {
-    if (!allowed.restricted()) {
-      return result;
-    }
-    ArrayNode kept = result.arrayNode();
-    for (JsonNode c : result.path("channels")) {
-      if (allowed.allows(c.path("name").asText())) {
-        kept.add(c);
-      }
-    }
-    result.set("channels", kept);
-    return result;
   }
 
   private static Long longParam(RoutingContext ctx, String name) {
