@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * channel (deliveries per second, publish-to-receive latency), and request/reply round trips through
  * {@code sendAndWait}. Every loop is bounded in count and time.
  *
- * <pre>scripts/bench [--subscribers N] [--events N] [--payload BYTES] [--requests N] [--port P (existing server)]</pre>
+ * <pre>scripts/bench [--subscribers N] [--events N] [--payload BYTES] [--window N] [--requests N] [--port P]</pre>
+ *
+ * <p>The fan-out runs twice: with {@code --window} publishes in flight (throughput under saturation), then with one
+ * at a time (latency when the server is not saturated).
  */
 public final class Bench {
   private static final long TIME_LIMIT_MS = 120_000;
@@ -45,6 +48,7 @@ public final class Bench {
     int events = Integer.parseInt(a.getOrDefault("--events", "20000"));
     int payload = Integer.parseInt(a.getOrDefault("--payload", "16"));
     int requests = Integer.parseInt(a.getOrDefault("--requests", "5000"));
+    int window = Integer.parseInt(a.getOrDefault("--window", "256"));
     Vertx vertx = Vertx.vertx();
     WorkspaceServer server = null;
     int port;
@@ -57,7 +61,8 @@ public final class Bench {
     }
     System.out.printf("machine: %d cores, JVM %s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
-    fanout(vertx, port, subscribers, events, payload);
+    fanout(vertx, port, subscribers, events, payload, window);
+    fanout(vertx, port, subscribers, Math.min(events, 2000), payload, 1);
     requestReply(vertx, port, requests);
     if (server != null) {
       await(server.close());
@@ -65,7 +70,8 @@ public final class Bench {
     await(vertx.close());
   }
 
-  private static void fanout(Vertx vertx, int port, int subscribers, int events, int payloadBytes) throws Exception {
+  private static void fanout(Vertx vertx, int port, int subscribers, int events, int payloadBytes, int window)
+      throws Exception {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(subscribers + 1));
     long expected = (long) subscribers * events;
     AtomicLong received = new AtomicLong();
@@ -97,7 +103,6 @@ public final class Bench {
     String pad = "x".repeat(payloadBytes);
     AtomicLong acked = new AtomicLong();
     AtomicLong errors = new AtomicLong();
-    int window = 256;
     Promise<Void> allAcked = Promise.promise();
     long[] sentCount = {0};
     long start = System.nanoTime();
@@ -127,8 +132,8 @@ public final class Bench {
     int n = (int) Math.min(samples.get(), latencyNanos.length);
     long[] lat = Arrays.copyOf(latencyNanos, n);
     Arrays.sort(lat);
-    System.out.printf("fan-out: 1 publisher -> %d subscribers, %d events of %d-byte text%n", subscribers, events,
-        payloadBytes);
+    System.out.printf("fan-out: 1 publisher -> %d subscribers, %d events of %d-byte text, %d publishes in flight%n",
+        subscribers, events, payloadBytes, window);
     System.out.printf("  publish rate   %,.0f events/s%n", events / (publishedNanos / 1e9));
     System.out.printf("  deliveries     %,.0f /s (%,d in %.2f s)%n", expected / (elapsed / 1e9), expected, elapsed / 1e9);
     System.out.printf("  latency        p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", lat[n / 2] / 1e6,
