@@ -119,6 +119,11 @@ public final class Event {
     return payload.hasNonNull("text") ? payload.get("text").asText() : null;
   }
 
+  /** @return the files the payload's {@code attachments} names, typed; empty when it names none */
+  public java.util.List<Attachment> attachments() {
+    return Attachment.listOf(payload);
+  }
+
   /** @return a copy with this event id */
   public Event withEventId(String id) {
     return new Event(id, eventName, sourceId, destinationId, payload, metadata, timestamp, responseTo,

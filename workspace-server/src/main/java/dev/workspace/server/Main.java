@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * ({@code WORKSPACE_ALLOWED_ORIGINS}), and the limits {@code --max-frames-per-second}, {@code --frame-burst},
  * {@code --max-errors-in-row}, {@code --max-frame-size}, {@code --max-message-size}, {@code --max-rest-body-size},
  * {@code --max-json-depth}, {@code --max-subscriptions}, {@code --max-channels-per-connection},
- * {@code --handshake-timeout-ms} (each also as {@code WORKSPACE_} and the flag's name in capitals, e.g.
+ * {@code --handshake-timeout-ms}, and for files {@code --files-dir}, {@code --max-file-size} (bytes),
+ * {@code --max-attachments}, {@code --files-quota} (bytes per workspace), {@code --files-ttl-s} (each also as
+ * {@code WORKSPACE_} and the flag's name in capitals, e.g.
  * {@code WORKSPACE_MAX_FRAMES_PER_SECOND}). The secret itself is never a flag, so it stays out of process lists.
  */
 public final class Main {
@@ -109,7 +111,8 @@ public final class Main {
   private static final java.util.List<String> SECURITY_FLAGS = java.util.List.of("--auth", "--jwt-algorithm",
       "--jwt-secret-file", "--jwt-public-key-file", "--allowed-origins", "--max-frames-per-second", "--frame-burst",
       "--max-errors-in-row", "--max-frame-size", "--max-message-size", "--max-rest-body-size", "--max-json-depth",
-      "--max-subscriptions", "--max-channels-per-connection", "--handshake-timeout-ms");
+      "--max-subscriptions", "--max-channels-per-connection", "--handshake-timeout-ms", "--files-dir",
+      "--max-file-size", "--max-attachments", "--files-quota", "--files-ttl-s");
 
   private static void security(ServerOptions o, String flag, String value) {
     switch (flag) {
@@ -133,6 +136,11 @@ public final class Main {
       case "--max-subscriptions" -> o.setMaxSubscriptions(parseInt(flag, value));
       case "--max-channels-per-connection" -> o.setMaxChannelsPerConnection(parseInt(flag, value));
       case "--handshake-timeout-ms" -> o.setHandshakeTimeout(java.time.Duration.ofMillis(parseInt(flag, value)));
+      case "--files-dir" -> o.getFiles().setDir(java.nio.file.Path.of(value));
+      case "--max-file-size" -> o.getFiles().setMaxFileSize(parseInt(flag, value));
+      case "--max-attachments" -> o.getFiles().setMaxAttachments(parseInt(flag, value));
+      case "--files-quota" -> o.getFiles().setWorkspaceQuota(parseLong(flag, value));
+      case "--files-ttl-s" -> o.getFiles().setTtl(java.time.Duration.ofSeconds(parseLong(flag, value)));
       default -> throw new IllegalArgumentException("unknown flag " + flag);
     }
   }
@@ -142,6 +150,14 @@ public final class Main {
       return java.nio.file.Files.readString(java.nio.file.Path.of(file), java.nio.charset.StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException(what + ": cannot read " + file + " (" + e.getMessage() + ")");
+    }
+  }
+
+  private static long parseLong(String what, String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(what + " must be a number, was '" + value + "'");
     }
   }
 

@@ -97,6 +97,7 @@ public final class ServerOptions {
     this.maxPatternLength = other.maxPatternLength;
     this.maxPatternSegments = other.maxPatternSegments;
     this.maxChannelsPerConnection = other.maxChannelsPerConnection;
+    this.files = new dev.workspace.server.files.FileOptions(other.files);
   }
 
   /** @return the listening port (0 picks a free one); default {@value #DEFAULT_PORT} */
@@ -549,6 +550,21 @@ public final class ServerOptions {
   /** @param maxChannelsPerConnection most channels one connection may be a member of, at least 1 */
   public ServerOptions setMaxChannelsPerConnection(int maxChannelsPerConnection) {
     this.maxChannelsPerConnection = positive("maxChannelsPerConnection", maxChannelsPerConnection);
+    return this;
+  }
+
+  // ------------------------------------------------------------------ files
+
+  private dev.workspace.server.files.FileOptions files = new dev.workspace.server.files.FileOptions();
+
+  /** @return the limits and place of the file store (a copy is taken at start); see its defaults */
+  public dev.workspace.server.files.FileOptions getFiles() {
+    return files;
+  }
+
+  /** @param files the limits and place of the file store */
+  public ServerOptions setFiles(dev.workspace.server.files.FileOptions files) {
+    this.files = new dev.workspace.server.files.FileOptions(Objects.requireNonNull(files, "files"));
     return this;
   }
 

@@ -1,6 +1,7 @@
 package dev.workspace.server;
 
 import dev.workspace.model.FrameCodec;
+import dev.workspace.server.core.AttachmentCheck;
 import dev.workspace.server.core.Broker;
 import dev.workspace.server.core.Directory;
 import dev.workspace.server.core.LocalSessions;
@@ -9,9 +10,13 @@ import dev.workspace.server.core.MemoryDirectory;
 import dev.workspace.server.core.WorkspaceCore;
 import dev.workspace.server.edge.Authenticator;
 import dev.workspace.server.edge.DeliveryBatchCodec;
+import dev.workspace.server.edge.FilesApi;
 import dev.workspace.server.edge.RestApi;
 import dev.workspace.server.edge.ServerMetrics;
 import dev.workspace.server.edge.ServerVerticle;
+import dev.workspace.server.files.DiskFileStore;
+import dev.workspace.server.files.FileStore;
+import dev.workspace.server.files.RedisFileStore;
 import dev.workspace.server.redis.RedisCluster;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -34,6 +39,7 @@ public final class WorkspaceServer {
   private final String nodeId;
   private final Broker broker;
   private final Directory directory;
+  private FileStore files;
   private final List<String> deployments = new ArrayList<>();
   private final List<Long> timers = new ArrayList<>();
   private WorkspaceCore core;
@@ -110,20 +116,27 @@ public final class WorkspaceServer {
       inboxSweep = vertx.setPeriodic(sweepMs, t -> memoryDirectory.expire(
           (ws, agent) -> memoryBroker.drop(ws, dev.workspace.server.core.StreamKey.inbox(agent))));
     }
+    FileStore files = options.getRedisUri() != null
+        ? new RedisFileStore(vertx, options.getRedisUri(), options.getFiles())
+        : new DiskFileStore(vertx, options.getFiles());
     LocalSessions sessions = new LocalSessions(vertx.eventBus());
     sessions.broker(broker);
     WorkspaceCore core = new WorkspaceCore(nodeId, broker, directory, sessions, ServerOptions.DEFAULT_HISTORY_PAGE,
         ServerOptions.MAX_HISTORY_PAGE);
     directory.departures(core::departed);
+    core.checkAttachments(new AttachmentCheck(files, directory, options.getFiles().getMaxAttachments()));
     ServerMetrics metrics = new ServerMetrics(sessions::size);
-    RestApi rest = new RestApi(options, codec, core, broker, metrics, auth);
+    RestApi rest = new RestApi(options, codec, core, broker, metrics, auth)
+        .files(new FilesApi(files, options.getFiles(), metrics));
     WorkspaceServer node = new WorkspaceServer(vertx, ownsVertx, nodeId, broker, directory);
     node.core = core;
+    node.files = files;
     if (inboxSweep >= 0) {
       node.timers.add(inboxSweep);
     }
     List<ServerVerticle> verticles = new ArrayList<>();
     return broker.start(sessions)
+        .compose(v -> files.start())
         .compose(v -> vertx.deployVerticle(() -> {
           ServerVerticle verticle = new ServerVerticle(options, codec, core, metrics, auth, rest);
           synchronized (verticles) {
@@ -193,6 +206,7 @@ public final class WorkspaceServer {
     }
     Future<Void> done = Future.join(undeploys)
         .transform(ar -> core == null ? Future.succeededFuture() : core.departuresDone())
+        .transform(ar -> files == null ? Future.succeededFuture() : files.close())
         .transform(ar -> broker.close())
         .transform(ar -> directory.close());
     return ownsVertx ? done.transform(ar -> vertx.close()) : done;

@@ -35,6 +35,7 @@ public final class WorkspaceCore {
   private final int defaultHistoryPage;
   private final int maxHistoryPage;
   private final Set<Future<Void>> departing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private AttachmentCheck attachments;
 
   /**
    * @param nodeId this node's id
@@ -57,6 +58,16 @@ public final class WorkspaceCore {
   /** @return this node's id */
   public String nodeId() {
     return nodeId;
+  }
+
+  /**
+   * Checks the attachments of every event published from now on; without it, an event that names attachments
+   * is refused with {@code not_found}.
+   *
+   * @param check the check
+   */
+  public void checkAttachments(AttachmentCheck check) {
+    this.attachments = check;
   }
 
   /**
@@ -291,6 +302,15 @@ public final class WorkspaceCore {
       return Future.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN,
           "event name '" + event.eventName() + "' is reserved for the server"));
     }
+    if (AttachmentCheck.names(event)) {
+      return attachments == null
+          ? Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND, "this node stores no files"))
+          : attachments.check(workspace, agentId, event).compose(checked -> route(workspace, agentId, checked));
+    }
+    return route(workspace, agentId, event);
+  }
+
+  private Future<ObjectNode> route(String workspace, String agentId, Event event) {
     Destination destination = event.destination();
     Event stamped = event.withEventId(event.eventId() == null ? UUID.randomUUID().toString() : event.eventId())
         .withSourceId(agentId).withDestinationId(destination.toString())

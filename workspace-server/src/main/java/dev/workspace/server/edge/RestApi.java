@@ -36,6 +36,7 @@ public final class RestApi {
   private final ServerMetrics metrics;
   private final Authenticator authenticator;
   private final OriginPolicy origins;
+  private FilesApi files;
 
   /**
    * @param options the node's options
@@ -54,6 +55,17 @@ public final class RestApi {
     this.metrics = metrics;
     this.authenticator = authenticator;
     this.origins = new OriginPolicy(options.getAllowedOrigins());
+  }
+
+  /**
+   * Serves the file routes too; call before {@link #router}.
+   *
+   * @param files the file routes
+   * @return this
+   */
+  public RestApi files(FilesApi files) {
+    this.files = files;
+    return this;
   }
 
   /**
@@ -80,7 +92,13 @@ public final class RestApi {
         .end(metrics.scrape()));
     router.post("/api/events")
         .handler(BodyHandler.create().setBodyLimit(options.getMaxRestBodySize()).setHandleFileUploads(false));
+    if (files != null) {
+      files.beforeAuthentication(router);
+    }
     router.route("/api/*").handler(this::authenticate);
+    if (files != null) {
+      files.mount(router);
+    }
     router.get("/api/agents").handler(ctx -> reply(ctx, 200,
         core.agents(workspace(ctx), ctx.queryParams().get("capability"))));
     router.get("/api/channels").handler(ctx -> {
@@ -159,21 +177,28 @@ public final class RestApi {
     return header.substring(7).trim();
   }
 
-  private void postEvent(RoutingContext ctx) {
+  /**
+   * @param ctx a request under {@code /api/}, authenticated
+   * @return the agent making it: the token's, or in open mode the one named by {@code X-Agent-Id}
+   * @throws ProtocolException when no agent is named, or {@code X-Agent-Id} is not the token's agent
+   */
+  static String agentOf(RoutingContext ctx) {
     Authenticator.Identity identity = ctx.get(IDENTITY);
     String named = ctx.request().getHeader("X-Agent-Id");
-    String agentId;
     if (identity != null) {
       if (named != null && !named.equals(identity.agentId())) {
         throw new ProtocolException(ErrorCode.FORBIDDEN, "X-Agent-Id is not the token's agent");
       }
-      agentId = identity.agentId();
-    } else {
-      if (named == null) {
-        throw new ProtocolException(ErrorCode.INVALID_FRAME, "name the sending agent in the X-Agent-Id header");
-      }
-      agentId = Ids.requireAgentId(named);
+      return identity.agentId();
     }
+    if (named == null) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, "name the sending agent in the X-Agent-Id header");
+    }
+    return Ids.requireAgentId(named);
+  }
+
+  private void postEvent(RoutingContext ctx) {
+    String agentId = agentOf(ctx);
     String body = ctx.body().asString();
     if (body == null || body.isEmpty()) {
       throw new ProtocolException(ErrorCode.BAD_JSON, "the body must be an event object");
@@ -199,7 +224,7 @@ public final class RestApi {
         agentId, event.eventName(), event.destinationId(), reason);
   }
 
-  private static String workspace(RoutingContext ctx) {
+  static String workspace(RoutingContext ctx) {
     Authenticator.Identity identity = ctx.get(IDENTITY);
     String ws = ctx.queryParams().get("workspace");
     if (identity == null) {
