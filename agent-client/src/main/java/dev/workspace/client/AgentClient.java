@@ -227,6 +227,12 @@ public interface AgentClient {
    */
   Future<Event> waitEvent(Predicate<Event> predicate, Duration timeout);
 
+  /**
+   * @return the files of the server this client connects to: upload, download, delete; usable once
+   *     {@code connect} was called
+   */
+  WorkspaceFiles files();
+
   /** @return every connected agent of the workspace */
   Future<List<AgentInfo>> listAgents();
 

@@ -2,6 +2,7 @@ package dev.workspace.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.model.Event;
+import dev.workspace.model.Attachment;
 import io.vertx.core.Future;
 import java.time.Duration;
 
@@ -28,6 +29,16 @@ public interface AgentRef {
    * @return the ack
    */
   Future<PublishResult> send(ObjectNode payload);
+
+  /**
+   * Sends {@code agent.message} with payload {@code {"text": text, "attachments": [...]}}; the agent may then
+   * download the files.
+   *
+   * @param text the message
+   * @param attachments files uploaded with {@link AgentClient#files()}, or received; at most 10 by default
+   * @return the ack
+   */
+  Future<PublishResult> send(String text, Attachment... attachments);
 
   /**
    * Sends an event of this name and payload.

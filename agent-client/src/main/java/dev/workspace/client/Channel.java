@@ -1,6 +1,7 @@
 package dev.workspace.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.Attachment;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -37,6 +38,16 @@ public interface Channel {
    * @return the ack
    */
   Future<PublishResult> post(ObjectNode payload);
+
+  /**
+   * Posts {@code channel.message.posted} with payload {@code {"text": text, "attachments": [...]}}; the members of
+   * the channel may then download the files.
+   *
+   * @param text the message
+   * @param attachments files uploaded with {@link AgentClient#files()}, or received; at most 10 by default
+   * @return the ack
+   */
+  Future<PublishResult> post(String text, Attachment... attachments);
 
   /**
    * Reads a page of the channel's history.

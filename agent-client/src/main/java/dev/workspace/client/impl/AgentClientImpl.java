@@ -14,6 +14,7 @@ import dev.workspace.client.Registration;
 import dev.workspace.client.SessionInfo;
 import dev.workspace.client.Workspace;
 import dev.workspace.client.WorkspaceException;
+import dev.workspace.client.WorkspaceFiles;
 import dev.workspace.model.CloseCodes;
 import dev.workspace.model.Destination;
 import dev.workspace.model.ErrorCode;
@@ -170,6 +171,7 @@ public final class AgentClientImpl implements AgentClient {
   private final long requestTimeoutMs;
   private final FrameCodec codec = FrameCodec.DEFAULT;
   private final WebSocketClient webSocketClient;
+  private final FilesImpl files;
   private final Backoff backoff;
   private final DedupeWindow dedupe;
   private final EventHandlers handlers = new EventHandlers();
@@ -200,6 +202,7 @@ public final class AgentClientImpl implements AgentClient {
     this.options = options;
     this.context = vertx.getOrCreateContext();
     this.requestTimeoutMs = options.getRequestTimeout().toMillis();
+    this.files = new FilesImpl(vertx, this::filesEndpoint);
     this.webSocketClient = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(MAX_MESSAGE_BYTES)
         .setMaxMessageSize(MAX_MESSAGE_BYTES)
@@ -1009,6 +1012,21 @@ public final class AgentClientImpl implements AgentClient {
   // ------------------------------------------------------------------ state and lifecycle
 
   @Override
+  public WorkspaceFiles files() {
+    return files;
+  }
+
+  private FilesImpl.Endpoint filesEndpoint() {
+    Target t = target;
+    if (t == null) {
+      return null;
+    }
+    SessionInfo s = session;
+    return new FilesImpl.Endpoint(t.address().host(), t.address().port(), t.address().ssl(),
+        s != null ? s.agentId() : t.agentId(), s != null ? s.workspace() : t.workspace(), options.getToken());
+  }
+
+  @Override
   public SessionInfo session() {
     return session;
   }
@@ -1094,7 +1112,7 @@ public final class AgentClientImpl implements AgentClient {
     }
     // The future of vertx.close() has no context; chaining it onto a context-bound future would try to complete on
     // an event loop that is already shut down.
-    socketClosed.otherwiseEmpty().compose(v -> webSocketClient.close()).onComplete(ar -> {
+    socketClosed.otherwiseEmpty().compose(v -> webSocketClient.close()).transform(v -> files.close()).onComplete(ar -> {
       if (ownsVertx) {
         vertx.close().onComplete(closed);
       } else {

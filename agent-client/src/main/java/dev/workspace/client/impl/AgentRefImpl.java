@@ -3,6 +3,7 @@ package dev.workspace.client.impl;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.client.AgentRef;
 import dev.workspace.client.PublishResult;
+import dev.workspace.model.Attachment;
 import dev.workspace.model.Event;
 import dev.workspace.model.EventNames;
 import io.vertx.core.Future;
@@ -32,6 +33,12 @@ final class AgentRefImpl implements AgentRef {
   @Override
   public Future<PublishResult> send(ObjectNode payload) {
     return send(EventNames.AGENT_MESSAGE, payload);
+  }
+
+  @Override
+  public Future<PublishResult> send(String text, Attachment... attachments) {
+    return send(EventNames.AGENT_MESSAGE, Attachment.putAll(AgentClientImpl.textPayload(text),
+        java.util.List.of(attachments)));
   }
 
   @Override

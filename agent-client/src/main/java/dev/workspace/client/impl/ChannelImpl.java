@@ -9,6 +9,7 @@ import dev.workspace.client.HistoryPage;
 import dev.workspace.client.HistoryQuery;
 import dev.workspace.client.PublishResult;
 import dev.workspace.client.WorkspaceException;
+import dev.workspace.model.Attachment;
 import dev.workspace.model.Event;
 import dev.workspace.model.EventNames;
 import io.vertx.core.Future;
@@ -48,6 +49,11 @@ final class ChannelImpl implements Channel {
   public Future<PublishResult> post(ObjectNode payload) {
     Objects.requireNonNull(payload, "payload");
     return client.sendEvent(Event.of(EventNames.CHANNEL_MESSAGE_POSTED, "channel:" + name).withPayload(payload));
+  }
+
+  @Override
+  public Future<PublishResult> post(String text, Attachment... attachments) {
+    return post(Attachment.putAll(AgentClientImpl.textPayload(text), List.of(attachments)));
   }
 
   @Override

@@ -294,7 +294,7 @@ public final class WorkspaceCore {
     return route(workspace, agentId, event);
   }
 
-  private Future<ObjectNode> route(String workspace, String agentId, Event event) {
+  private Future<AckResult.Published> route(String workspace, String agentId, Event event) {
     Destination destination = event.destination();
     Event stamped = event.withEventId(event.eventId() == null ? UUID.randomUUID().toString() : event.eventId())
         .withSourceId(agentId).withDestinationId(destination.toString())
