@@ -45,8 +45,9 @@ class FilesEndToEndTest {
 
   @BeforeEach
   void start() {
-    server = await(WorkspaceServer.start(new ServerOptions().setHost("127.0.0.1").setPort(0).setInstances(2)
-        .setFiles(new FileOptions().setDir(dir.resolve("store")))));
+    ServerOptions options = new ServerOptions().setHost("127.0.0.1").setPort(0).setInstances(2);
+    options.getFiles().setDir(dir.resolve("store").toString());
+    server = await(WorkspaceServer.start(options));
   }
 
   @AfterEach

@@ -9,6 +9,7 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class DiskFileStore implements FileStore {
 
   @Override
   public Future<Void> start() {
-    String parent = options.getDir().toAbsolutePath().toString();
+    String parent = Path.of(options.getDir()).toAbsolutePath().toString();
     return vertx.fileSystem().mkdirs(parent)
         .compose(v -> vertx.fileSystem().createTempDirectory(parent, "node-", "rwx------"))
         .map(created -> {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.server.ServerOptions;
 import dev.workspace.server.WorkspaceServer;
 import dev.workspace.server.testing.FileHttp;
 import dev.workspace.server.testing.FileHttp.Generated;
@@ -48,7 +49,9 @@ class FileAttachmentsTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    server = TestServers.start(TestServers.options().setFiles(new FileOptions().setDir(dir)));
+    ServerOptions options = TestServers.options();
+    options.getFiles().setDir(dir.toString());
+    server = TestServers.start(options);
     http = new FileHttp(vertx, server.port());
     alice = RawClient.connect(vertx, server.port(), "alice");
     bob = RawClient.connect(vertx, server.port(), "bob");

@@ -3,6 +3,7 @@ package dev.workspace.server.files;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.server.ServerOptions;
 import dev.workspace.server.WorkspaceServer;
 import dev.workspace.server.testing.FileHttp;
 import dev.workspace.server.testing.FileHttp.Reply;
@@ -29,8 +30,9 @@ class FileExpiryAndQuotaTest {
   @Test
   void anExpiredFileIsNotFound() {
     Vertx vertx = Vertx.vertx();
-    WorkspaceServer server = TestServers.start(TestServers.options()
-        .setFiles(new FileOptions().setDir(dir).setTtl(Duration.ofMillis(1500))));
+    ServerOptions options = TestServers.options();
+    options.getFiles().setDir(dir.toString()).setTtl(Duration.ofMillis(1500));
+    WorkspaceServer server = TestServers.start(options);
     FileHttp http = new FileHttp(vertx, server.port());
     RawClient alice = RawClient.connect(vertx, server.port(), "alice");
     try {
@@ -58,8 +60,9 @@ class FileExpiryAndQuotaTest {
   @Test
   void aWorkspaceOverItsQuotaIsRefused() throws Exception {
     Vertx vertx = Vertx.vertx();
-    WorkspaceServer server = TestServers.start(TestServers.options()
-        .setFiles(new FileOptions().setDir(dir).setWorkspaceQuota(100)));
+    ServerOptions options = TestServers.options();
+    options.getFiles().setDir(dir.toString()).setWorkspaceQuota(100);
+    WorkspaceServer server = TestServers.start(options);
     FileHttp http = new FileHttp(vertx, server.port());
     Map<String, String> alice = Map.of("X-Agent-Id", "alice");
     try {

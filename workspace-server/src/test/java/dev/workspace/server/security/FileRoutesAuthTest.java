@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.server.WorkspaceServer;
-import dev.workspace.server.files.FileOptions;
+import dev.workspace.server.ServerOptions;
 import dev.workspace.server.testing.FileHttp;
 import dev.workspace.server.testing.FileHttp.Reply;
 import dev.workspace.server.testing.RawClient;
@@ -38,7 +38,9 @@ class FileRoutesAuthTest {
   void start() {
     vertx = Vertx.vertx();
     tokens = new Tokens(vertx);
-    server = TestServers.start(Tokens.tokenMode(TestServers.options()).setFiles(new FileOptions().setDir(dir)));
+    ServerOptions options = Tokens.tokenMode(TestServers.options());
+    options.getFiles().setDir(dir.toString());
+    server = TestServers.start(options);
     http = new FileHttp(vertx, server.port());
   }
 
