@@ -81,12 +81,18 @@ class FileAttachmentsTest {
         "Content-Type", type), Buffer.buffer(text));
   }
 
-  /** @return every regular file under the store's directory */
+  /** @return every regular file under the store's directory (walked again when one vanishes meanwhile) */
   private List<Path> stored() {
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).toList();
-    } catch (IOException e) {
-      throw new AssertionError(e);
+    while (true) {
+      try (Stream<Path> s = Files.walk(dir)) {
+        return s.filter(Files::isRegularFile).toList();
+      } catch (java.io.UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+          throw e;
+        }
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
     }
   }
 
