@@ -54,6 +54,7 @@ public final class ServerOptions {
   private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
   private int maxSubscriptions = DEFAULT_MAX_SUBSCRIPTIONS;
   private int outboundQueueBytes = DEFAULT_OUTBOUND_QUEUE_BYTES;
+  private dev.workspace.server.core.RunLimits runLimits = dev.workspace.server.core.RunLimits.DEFAULTS;
 
   /** Options with every default. */
   public ServerOptions() {
@@ -81,6 +82,7 @@ public final class ServerOptions {
     this.maxJsonDepth = other.maxJsonDepth;
     this.maxSubscriptions = other.maxSubscriptions;
     this.outboundQueueBytes = other.outboundQueueBytes;
+    this.runLimits = other.runLimits;
     this.clusterHeartbeatInterval = other.clusterHeartbeatInterval;
     this.clusterNodeTimeout = other.clusterNodeTimeout;
     this.redisCommandTimeout = other.redisCommandTimeout;
@@ -97,6 +99,17 @@ public final class ServerOptions {
     this.maxPatternLength = other.maxPatternLength;
     this.maxPatternSegments = other.maxPatternSegments;
     this.maxChannelsPerConnection = other.maxChannelsPerConnection;
+  }
+
+  /** @return the run tracker's bounds; default {@link dev.workspace.server.core.RunLimits#DEFAULTS} */
+  public dev.workspace.server.core.RunLimits getRunLimits() {
+    return runLimits;
+  }
+
+  /** @param runLimits the run tracker's bounds: open runs, log size, retention */
+  public ServerOptions setRunLimits(dev.workspace.server.core.RunLimits runLimits) {
+    this.runLimits = Objects.requireNonNull(runLimits, "runLimits");
+    return this;
   }
 
   /** @return the listening port (0 picks a free one); default {@value #DEFAULT_PORT} */
