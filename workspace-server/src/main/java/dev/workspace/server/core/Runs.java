@@ -1,12 +1,11 @@
 package dev.workspace.server.core;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.AckResult;
 import dev.workspace.model.Destination;
 import dev.workspace.model.ErrorCode;
 import dev.workspace.model.Event;
-import dev.workspace.model.FrameCodec;
 import dev.workspace.model.Ids;
 import dev.workspace.model.ProtocolException;
 import dev.workspace.model.RunNames;
@@ -25,7 +24,6 @@ public final class Runs {
 
   private final RunTracker tracker;
   private final Directory directory;
-  private final FrameCodec codec;
 
   /**
    * How a direct event goes out after the run rules.
@@ -43,12 +41,10 @@ public final class Runs {
   /**
    * @param tracker where runs are kept
    * @param directory who is connected
-   * @param codec decodes logged events
    */
-  public Runs(RunTracker tracker, Directory directory, FrameCodec codec) {
+  public Runs(RunTracker tracker, Directory directory) {
     this.tracker = tracker;
     this.directory = directory;
-    this.codec = codec;
   }
 
   /** @return the tracker */
@@ -146,7 +142,7 @@ public final class Runs {
    * @return the {@code get_run} result; fails {@code not_found} when the run is not known or the asker is not a
    *     party to it
    */
-  public Future<ObjectNode> get(String workspace, String agentId, String runId, Long afterSeq) {
+  public Future<AckResult.Run> get(String workspace, String agentId, String runId, Long afterSeq) {
     if (afterSeq != null && afterSeq < 0) {
       return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_FRAME, "after_seq must not be negative"));
     }
@@ -155,21 +151,8 @@ public final class Runs {
         return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND, "no run '" + runId + "'"
             + (agentId == null ? "" : " of agent '" + agentId + "'") + " in workspace '" + workspace + "'"));
       }
-      ObjectNode result = JSON.objectNode().put("run_id", run.runId()).put("requester", run.requester())
-          .put("target", run.target());
-      if (run.sessionId() != null) {
-        result.put("session_id", run.sessionId());
-      }
-      if (run.pool() != null) {
-        result.put("pool", run.pool());
-      }
-      result.put("state", run.state()).put("created", run.created()).put("updated", run.updated())
-          .put("last_seq", run.lastSeq());
-      ArrayNode events = result.putArray("events");
-      for (Event e : run.events()) {
-        events.add(codec.mapper().valueToTree(codec.parseObject(codec.encodeEvent(e))));
-      }
-      return Future.succeededFuture(result);
+      return Future.succeededFuture(new AckResult.Run(run.runId(), run.requester(), run.target(), run.sessionId(),
+          run.pool(), run.state(), run.created(), run.updated(), run.lastSeq(), run.events()));
     });
   }
 

@@ -1,6 +1,7 @@
 package dev.workspace.server.edge;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.AckResult;
 import dev.workspace.model.Destination;
 import dev.workspace.model.ErrorCode;
 import dev.workspace.model.Event;
@@ -169,8 +170,11 @@ public final class RestApi {
         ctx.fail(ar.cause());
         return;
       }
-      byte[] body = codec.mapper().createObjectNode().setAll(ar.result()).toString()
-          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      AckResult.AgentSummary a = ar.result().agents().get(0);
+      ObjectNode card = codec.mapper().createObjectNode().put("agent_id", a.agentId());
+      card.set("metadata", a.metadata());
+      card.put("connected_since", a.connectedSince()).put("status", a.status()).put("node_id", a.nodeId());
+      byte[] body = card.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
       String etag;
       try {
         byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(body);
@@ -295,10 +299,10 @@ public final class RestApi {
     return v.intValue();
   }
 
-  private void reply(RoutingContext ctx, int status, Future<ObjectNode> result) {
+  private void reply(RoutingContext ctx, int status, Future<? extends AckResult> result) {
     result.onComplete(ar -> {
       if (ar.succeeded()) {
-        json(ctx, status, ar.result());
+        json(ctx, status, codec.encodeResult(ar.result()));
       } else if (ar.cause() instanceof ProtocolException pe) {
         error(ctx, pe);
       } else {
@@ -331,9 +335,13 @@ public final class RestApi {
   }
 
   private void json(RoutingContext ctx, int status, ObjectNode body) {
+    json(ctx, status, body.toString());
+  }
+
+  private void json(RoutingContext ctx, int status, String body) {
     if (ctx.response().ended()) {
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("content-type", JSON_TYPE).end(body.toString());
+    ctx.response().setStatusCode(status).putHeader("content-type", JSON_TYPE).end(body);
   }
 }
