@@ -59,7 +59,7 @@ final class ClientRuns {
   private final Map<String, CachedCard> cards = new HashMap<>();
   private volatile RunHandler host;
 
-  private record CachedCard(AgentInfo info, long expiresAtNanos) {
+  private record CachedCard(AgentInfo info, long fetchedAtNanos) {
   }
 
   ClientRuns(AgentClientImpl client, Vertx vertx) {
@@ -222,7 +222,7 @@ final class ClientRuns {
     public Future<AgentInfo> config() {
       return client.inContext(() -> {
         CachedCard c = cards.get(agentName());
-        if (c != null && System.nanoTime() < c.expiresAtNanos()) {
+        if (c != null && System.nanoTime() - c.fetchedAtNanos() < configTtl.toNanos()) {
           return Future.succeededFuture(c.info());
         }
         return refreshConfig();
@@ -240,7 +240,7 @@ final class ClientRuns {
         for (AgentInfo a : list) {
           if (a.agentId().equals(id)) {
             return client.inContext(() -> {
-              cards.put(id, new CachedCard(a, System.nanoTime() + configTtl.toNanos()));
+              cards.put(id, new CachedCard(a, System.nanoTime()));
               return Future.succeededFuture(a);
             });
           }

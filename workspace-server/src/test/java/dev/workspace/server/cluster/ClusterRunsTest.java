@@ -150,7 +150,7 @@ class ClusterRunsTest {
 
   @Test
   void aPoolAcrossNodesSpreadsByOpenRunsAndSkipsAMemberThatLeft() {
-    RawClient boss = connect(a, "boss", ",\"subscriptions\":[]");
+    RawClient boss = connect(a, "boss", ",\"subscriptions\":[\"agent.left\"]");
     Map<String, RawClient> workers = new LinkedHashMap<>();
     for (int i = 1; i <= 4; i++) {
       workers.put("w" + i, connect(i <= 2 ? a : b, "w" + i,
@@ -171,7 +171,8 @@ class ClusterRunsTest {
     assertEquals(freed, ack(boss.request(request("p16", "pool:summarize"))).get("agent_id").asText());
     workers.get(freed).nextEvent();
     workers.remove("w3").close();
-    cluster.quiet(a, boss);
+    boss.take(f -> f.path("event").path("event_name").asText().equals("agent.left")
+        && f.path("event").path("payload").path("agent_id").asText().equals("w3"));
     for (int i = 17; i < 25; i++) {
       String chosen = ack(boss.request(request("p" + i, "pool:summarize"))).get("agent_id").asText();
       assertNotEquals("w3", chosen);

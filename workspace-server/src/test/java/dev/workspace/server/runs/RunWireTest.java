@@ -204,7 +204,7 @@ class RunWireTest {
   @Test
   void aPoolSpreadsRunsByOpenRunsAndTheAckNamesTheWorker() {
     start(TestServers.options());
-    try (RawClient boss = RawClient.connect(vertx, server.port(), "boss", "[]")) {
+    try (RawClient boss = RawClient.connect(vertx, server.port(), "boss", "[\"agent.left\"]")) {
       Map<String, RawClient> workers = new HashMap<>();
       for (int i = 1; i <= 3; i++) {
         RawClient w = RawClient.open(vertx, server.port());
@@ -234,6 +234,7 @@ class RunWireTest {
       assertEquals(freed, next.get("agent_id").asText(), "the least loaded member after p0 ended");
       workers.get(freed).nextEvent();
       workers.remove("w2").close();
+      boss.take(f -> f.path("event").path("payload").path("agent_id").asText().equals("w2"));
       for (RawClient w : workers.values()) {
         w.assertNothingElse();
       }
