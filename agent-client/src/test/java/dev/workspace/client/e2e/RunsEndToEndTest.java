@@ -311,14 +311,18 @@ class RunsEndToEndTest {
   }
 
   @Test
-  void aPoolSpreadsRunsByOpenRunsNeverTwiceAndSkipsAWorkerThatLeft() {
+  void aPoolSpreadsRunsByOpenRunsNeverTwiceAndSkipsAWorkerThatLeft() throws InterruptedException {
     Map<String, List<RunContext>> held = new ConcurrentHashMap<>();
     Map<String, AgentClient> workers = new HashMap<>();
+    java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(100);
     for (int i = 1; i <= 4; i++) {
       String id = "w" + i;
       AgentClient w = agent(id, List.of("agent.task"), Map.of("capabilities", List.of("summarize")));
       held.put(id, new CopyOnWriteArrayList<>());
-      await(w.host(ctx -> held.get(id).add(ctx)));
+      await(w.host(ctx -> {
+        held.get(id).add(ctx);
+        arrived.countDown();
+      }));
       workers.put(id, w);
     }
     AgentClient boss = agent("boss", List.of("agent.left"), Map.of());
@@ -331,6 +335,7 @@ class RunsEndToEndTest {
       byWorker.merge(await(r.accepted()), 1, Integer::sum);
     }
     assertEquals(Map.of("w1", 25, "w2", 25, "w3", 25, "w4", 25), byWorker);
+    assertTrue(arrived.await(10, java.util.concurrent.TimeUnit.SECONDS), "every run reached its worker");
     for (List<RunContext> contexts : held.values()) {
       for (RunContext ctx : contexts) {
         if (ctx.text().startsWith("task ")) {
