@@ -69,7 +69,7 @@ final class Connection implements SessionRef {
   private State state = State.NEW;
   private String workspace;
   private String agentId;
-  private long pendingBytes;
+  private FrameWriter out;
   private long heldBytes;
   private long lastSeen = System.nanoTime();
   private long handshakeTimer = -1;
@@ -112,6 +112,7 @@ final class Connection implements SessionRef {
   }
 
   void start() {
+    out = new FrameWriter(((WebSocketInternal) socket).channelHandlerContext(), edge.options().getOutboundQueueBytes());
     socket.frameHandler(assembler::feed);
     socket.exceptionHandler(this::onSocketError);
     socket.closeHandler(v -> onClosed());
@@ -624,18 +625,14 @@ final class Connection implements SessionRef {
     if (state == State.CLOSED) {
       return;
     }
-    int size = frame.length;
-    pendingBytes += size;
-    if (pendingBytes > edge.options().getOutboundQueueBytes()) {
+    if (!out.write(frame)) {
       slow();
-      return;
     }
-    socket.writeFrame(TextFrames.of(frame)).onComplete(ar -> pendingBytes -= size);
   }
 
   private void slow() {
     edge.metrics().slowConsumer();
-    LOG.warn("closing slow consumer agent={} session={} queued={} bytes", agentId, sessionId, pendingBytes);
+    LOG.warn("closing slow consumer agent={} session={} queued={} bytes", agentId, sessionId, out.queuedBytes());
     close(CloseCodes.SLOW_CONSUMER, "outbound queue passed " + edge.options().getOutboundQueueBytes() + " bytes");
   }
 
