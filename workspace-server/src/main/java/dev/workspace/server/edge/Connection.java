@@ -152,6 +152,11 @@ final class Connection implements SessionRef {
   }
 
   @Override
+  public java.util.Collection<String> patterns() {
+    return List.copyOf(patterns);
+  }
+
+  @Override
   public Set<String> channels() {
     return channels;
   }
@@ -510,6 +515,7 @@ final class Connection implements SessionRef {
     patterns.clear();
     patterns.addAll(next);
     trie = SubscriptionTrie.of(patterns);
+    edge.core().subscriptionsChanged(this);
     send(new Frame.Ack(id, edge.codec().mapper().createObjectNode().set("subscriptions", subscriptionsNode())));
   }
 
@@ -519,6 +525,7 @@ final class Connection implements SessionRef {
     }
     patterns.removeAll(remove);
     trie = SubscriptionTrie.of(patterns);
+    edge.core().subscriptionsChanged(this);
     send(new Frame.Ack(id, edge.codec().mapper().createObjectNode().set("subscriptions", subscriptionsNode())));
   }
 
