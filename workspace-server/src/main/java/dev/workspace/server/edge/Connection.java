@@ -1,8 +1,7 @@
 package dev.workspace.server.edge;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.workspace.model.AckResult;
 import dev.workspace.model.CloseCodes;
 import dev.workspace.model.Destination;
 import dev.workspace.model.ErrorCode;
@@ -317,7 +316,7 @@ final class Connection implements SessionRef {
     }
     onContext(edge.core().publish(this, p.event()), ar -> {
       if (ar.succeeded()) {
-        send(new Frame.Ack(id, ar.result()));
+        sendAck(id, ar.result());
       } else if (ar.cause() instanceof ProtocolException pe && pe.code() == ErrorCode.FORBIDDEN) {
         refuseEvent(id, p, pe);
       } else {
@@ -348,7 +347,7 @@ final class Connection implements SessionRef {
     onContext(edge.core().join(this, channel, j.since()), ar -> {
       joining.remove(channel);
       if (ar.succeeded()) {
-        send(new Frame.Ack(id, ar.result().result()));
+        sendAck(id, ar.result().result());
         ar.result().replays().forEach(this::release);
       } else {
         held.remove(dev.workspace.server.core.StreamKey.channel(channel).toString());
@@ -461,7 +460,7 @@ final class Connection implements SessionRef {
     agentId = agent;
     permissions = allowed;
     long expiresAt = identity == null ? 0 : identity.expiresAt();
-    Future<WorkspaceCore.Outcome> connected;
+    Future<WorkspaceCore.Outcome<AckResult.Connected>> connected;
     try {
       connected = edge.core().connect(this, c.metadata(), c.recover());
     } catch (ProtocolException e) {
@@ -491,11 +490,8 @@ final class Connection implements SessionRef {
           close(CloseCodes.TOKEN_EXPIRED, "token expired");
         });
       }
-      ObjectNode result = ar.result().result();
-      result.put("ping_interval_ms", edge.options().getPingInterval().toMillis());
-      result.put("ping_timeout_ms", edge.options().getPingTimeout().toMillis());
-      result.set("subscriptions", subscriptionsNode());
-      send(new Frame.Ack(c.id(), result));
+      sendAck(c.id(), ar.result().result().withSession(edge.options().getPingInterval().toMillis(),
+          edge.options().getPingTimeout().toMillis(), List.copyOf(patterns)));
       ar.result().replays().forEach(this::release);
       for (byte[] frame : beforeOpen) {
         heldBytes -= frame.length;
@@ -516,7 +512,7 @@ final class Connection implements SessionRef {
     patterns.addAll(next);
     trie = SubscriptionTrie.of(patterns);
     edge.core().subscriptionsChanged(this);
-    send(new Frame.Ack(id, edge.codec().mapper().createObjectNode().set("subscriptions", subscriptionsNode())));
+    sendAck(id, new AckResult.Subscriptions(List.copyOf(patterns)));
   }
 
   private void unsubscribe(String id, List<String> remove) {
@@ -526,7 +522,7 @@ final class Connection implements SessionRef {
     patterns.removeAll(remove);
     trie = SubscriptionTrie.of(patterns);
     edge.core().subscriptionsChanged(this);
-    send(new Frame.Ack(id, edge.codec().mapper().createObjectNode().set("subscriptions", subscriptionsNode())));
+    sendAck(id, new AckResult.Subscriptions(List.copyOf(patterns)));
   }
 
   private void checkPatterns(List<String> list, int total) {
@@ -562,12 +558,6 @@ final class Connection implements SessionRef {
       }
     }
     Patterns.validate(p, Integer.MAX_VALUE, Integer.MAX_VALUE);
-  }
-
-  private com.fasterxml.jackson.databind.node.ArrayNode subscriptionsNode() {
-    com.fasterxml.jackson.databind.node.ArrayNode arr = edge.codec().mapper().createArrayNode();
-    patterns.forEach(arr::add);
-    return arr;
   }
 
   // ------------------------------------------------------------------ outbound
@@ -643,6 +633,11 @@ final class Connection implements SessionRef {
     close(CloseCodes.SLOW_CONSUMER, "outbound queue passed " + edge.options().getOutboundQueueBytes() + " bytes");
   }
 
+  private void sendAck(String id, AckResult result) {
+    errorsInRow = 0;
+    write(edge.codec().encodeAck(id, result));
+  }
+
   private void send(Frame.ServerFrame frame) {
     if (frame instanceof Frame.Ack || frame instanceof Frame.Pong) {
       errorsInRow = 0;
@@ -666,10 +661,10 @@ final class Connection implements SessionRef {
         && code != ErrorCode.INTERNAL;
   }
 
-  private void answer(String id, Future<ObjectNode> result) {
+  private void answer(String id, Future<? extends AckResult> result) {
     onContext(result, ar -> {
       if (ar.succeeded()) {
-        send(new Frame.Ack(id, ar.result()));
+        sendAck(id, ar.result());
       } else {
         fail(id, ar.cause());
       }
