@@ -93,8 +93,8 @@ final class Connection implements SessionRef {
     this.remote = String.valueOf(socket.remoteAddress());
     this.assembler = new MessageAssembler(edge.options().getMaxMessageSize(), new MessageAssembler.Sink() {
       @Override
-      public void message(String text) {
-        onText(text);
+      public void message(String text, boolean admitted) {
+        onText(text, admitted);
       }
 
       @Override
@@ -112,7 +112,20 @@ final class Connection implements SessionRef {
 
   void start() {
     out = new FrameWriter(((WebSocketInternal) socket).channelHandlerContext(), edge.options().getOutboundQueueBytes());
-    socket.frameHandler(assembler::feed);
+    FrameGuard.install(socket, new FrameGuard.Listener() {
+      @Override
+      public void ping(io.vertx.core.buffer.Buffer payload) {
+        onPing(payload);
+      }
+
+      @Override
+      public void violation(short code, String reason) {
+        edge.metrics().limitHit("protocol_" + code);
+        LOG.warn("protocol violation session={} agent={} remote={}: {}", sessionId, agentId, remote, reason);
+        close(code, reason);
+      }
+    });
+    socket.frameHandler(this::onFrame);
     socket.exceptionHandler(this::onSocketError);
     socket.closeHandler(v -> onClosed());
     handshakeTimer = vertx.setTimer(edge.options().getHandshakeTimeout().toMillis(), t -> {
@@ -196,33 +209,50 @@ final class Connection implements SessionRef {
     }
   }
 
-  private void onText(String text) {
-    long now = System.nanoTime();
-    lastSeen = now;
+  /** Every frame but a ping (see {@link #onPing}) and a close: each one counts against the frame budget. */
+  private void onFrame(io.vertx.core.http.WebSocketFrame frame) {
+    if (frame.isClose()) {
+      return;
+    }
+    lastSeen = System.nanoTime();
     if (state == State.CLOSED) {
       return;
     }
-    if (frameBudget != null && !frameBudget.tryTake(now)) {
-      refuseForRate(text, now);
-      return;
-    }
-    rateLimited = false;
-    try {
-      handle(text);
-    } catch (RuntimeException e) {
-      LOG.error("frame of session {} failed", sessionId, e);
-      sendError(null, ErrorCode.INTERNAL, "the server could not complete this request");
+    boolean admitted = admit(lastSeen);
+    if (state != State.CLOSED) {
+      assembler.feed(frame, admitted);
     }
   }
 
-  private void refuseForRate(String text, long now) {
+  /** A WebSocket PING, before or after connect: answered with a PONG when within the frame budget. */
+  private void onPing(io.vertx.core.buffer.Buffer payload) {
+    lastSeen = System.nanoTime();
+    if (state == State.CLOSED || !admit(lastSeen)) {
+      return;
+    }
+    if (!out.writePong(payload.getBytes())) {
+      slow();
+    }
+  }
+
+  /**
+   * Takes one frame from the budget. A frame beyond it draws on the refused budget, and a connection that
+   * exhausts that too is closed with 4008.
+   *
+   * @return whether the frame may be processed
+   */
+  private boolean admit(long now) {
+    if (frameBudget == null || frameBudget.tryTake(now)) {
+      rateLimited = false;
+      return true;
+    }
     int rate = edge.options().getMaxFramesPerSecond();
     if (!refusedBudget.tryTake(now)) {
       edge.metrics().limitHit("flood");
       LOG.warn("closing flooding connection session={} agent={} remote={}: kept sending past {} frames per second",
           sessionId, agentId, remote, rate);
       close(CloseCodes.FLOODING, "flooding: kept sending past " + rate + " frames per second");
-      return;
+      return false;
     }
     if (!rateLimited) {
       rateLimited = true;
@@ -230,8 +260,25 @@ final class Connection implements SessionRef {
       LOG.info("rate limit reached session={} agent={} remote={} limit={}/s burst={}", sessionId, agentId, remote,
           rate, edge.options().getFrameBurst());
     }
-    sendError(peekId(text), ErrorCode.RATE_LIMITED, "more than " + rate + " frames per second (burst "
-        + edge.options().getFrameBurst() + "); this frame was not processed");
+    return false;
+  }
+
+  private void onText(String text, boolean admitted) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (!admitted) {
+      int rate = edge.options().getMaxFramesPerSecond();
+      sendError(peekId(text), ErrorCode.RATE_LIMITED, "more than " + rate + " frames per second (burst "
+          + edge.options().getFrameBurst() + "); this frame was not processed");
+      return;
+    }
+    try {
+      handle(text);
+    } catch (RuntimeException e) {
+      LOG.error("frame of session {} failed", sessionId, e);
+      sendError(null, ErrorCode.INTERNAL, "the server could not complete this request");
+    }
   }
 
   private String peekId(String text) {

@@ -47,10 +47,43 @@ final class FrameWriter {
     if (!channel.isActive()) {
       return true;
     }
-    if (queuedBytes() + payload.length > maxQueuedBytes) {
+    if (!room(payload.length)) {
       return false;
     }
-    ByteBuf frame = flusher.frame(ctx.alloc(), payload);
+    queue(flusher.frame(ctx.alloc(), payload));
+    return true;
+  }
+
+  /**
+   * Queues the answer to a WebSocket ping, counted against the bound like any frame.
+   *
+   * @param payload the ping's application data, at most 125 bytes
+   * @return as {@link #write}
+   */
+  boolean writePong(byte[] payload) {
+    if (!channel.isActive()) {
+      return true;
+    }
+    if (!room(payload.length)) {
+      return false;
+    }
+    queue(TextFrames.encode(ctx.alloc(), TextFrames.PONG, payload));
+    return true;
+  }
+
+  /**
+   * Whether {@code size} more bytes fit under the bound. Before judging it passed, what waits for the end of the
+   * turn is flushed, so that only bytes the peer has not taken count, not replies to a burst that arrived at once.
+   */
+  private boolean room(int size) {
+    if (queuedBytes() + size <= maxQueuedBytes) {
+      return true;
+    }
+    flushNow();
+    return queuedBytes() + size <= maxQueuedBytes;
+  }
+
+  private void queue(ByteBuf frame) {
     int size = frame.readableBytes();
     ctx.write(frame, ctx.voidPromise());
     unflushed += size;
@@ -60,7 +93,6 @@ final class FrameWriter {
       flushPending = true;
       flusher.flushLater(this);
     }
-    return true;
   }
 
   /** @return bytes written to the channel and not yet taken by the socket */
