@@ -79,7 +79,8 @@ final class FrameWriter {
     if (queuedBytes() + size <= maxQueuedBytes) {
       return true;
     }
-    flushNow();
+    unflushed = 0;
+    ctx.flush();
     return queuedBytes() + size <= maxQueuedBytes;
   }
 

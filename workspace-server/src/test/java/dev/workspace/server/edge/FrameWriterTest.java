@@ -48,13 +48,17 @@ class FrameWriterTest {
   private final List<Boolean> direct = new ArrayList<>();
   private final List<Channel> channels = new ArrayList<>();
 
+  /** Counts flushes; while {@code hold} is set it swallows them, so written bytes stay queued as for a peer that does not read. */
   private static final class Flushes extends ChannelOutboundHandlerAdapter {
     volatile int count;
+    volatile boolean hold;
 
     @Override
     public void flush(ChannelHandlerContext ctx) {
       count++;
-      ctx.flush();
+      if (!hold) {
+        ctx.flush();
+      }
     }
   }
 
@@ -194,20 +198,25 @@ class FrameWriterTest {
   }
 
   @Test
-  void aWriteThatWouldPassTheBoundIsRefused() throws Exception {
+  void aWriteThatWouldPassTheBoundIsRefusedOnlyWhileThePeerTakesNothing() throws Exception {
     serve();
-    Channel ch = connect(new Flushes());
+    Flushes flushes = new Flushes();
+    flushes.hold = true;
+    Channel ch = connect(flushes);
     FrameWriter writer = onLoop(ch, () -> new FrameWriter(ch.pipeline().lastContext(), 300));
     onLoop(ch, () -> {
       assertTrue(writer.write(bytes("a".repeat(100))));
       assertTrue(writer.write(bytes("b".repeat(100))));
       assertTrue(writer.queuedBytes() >= 204, "queued " + writer.queuedBytes());
       assertFalse(writer.write(bytes("c".repeat(100))));
+      assertFalse(writer.writePong(bytes("p".repeat(100))));
       return null;
     });
-    assertEquals(List.of("a".repeat(100), "b".repeat(100)), take(2));
-    onLoop(ch, () -> writer.write(bytes("d")));
-    assertEquals(List.of("d"), take(1), "the refused frame was never sent");
+    flushes.hold = false;
+    assertTrue(onLoop(ch, () -> writer.write(bytes("d".repeat(100)))), "the queue is flushed before judging it full");
+    assertEquals(List.of("a".repeat(100), "b".repeat(100), "d".repeat(100)), take(3));
+    onLoop(ch, () -> writer.write(bytes("e")));
+    assertEquals(List.of("e"), take(1), "the refused frames were never sent");
   }
 
   private static byte[] bytes(String s) {
