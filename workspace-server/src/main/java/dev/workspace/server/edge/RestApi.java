@@ -134,6 +134,13 @@ public final class RestApi {
     }
     verified.onComplete(ar -> {
       if (ar.succeeded()) {
+        String named = ctx.request().getHeader("X-Agent-Id");
+        if (named != null && !named.equals(ar.result().agentId())) {
+          LOG.warn("refused X-Agent-Id REST remote={} path={}: not the token's agent", ctx.request().remoteAddress(),
+              ctx.request().path());
+          error(ctx, new ProtocolException(ErrorCode.FORBIDDEN, "X-Agent-Id is not the token's agent"));
+          return;
+        }
         ctx.put(IDENTITY, ar.result());
         ctx.next();
         return;
