@@ -644,10 +644,14 @@ final class Connection implements SessionRef {
 
   private void release(Replay replay) {
     long last = lastOffsets.getOrDefault(replay.stream(), -1L);
+    dev.workspace.server.core.StreamKey key = dev.workspace.server.core.StreamKey.parse(replay.stream());
+    ReplayFilter filter = new ReplayFilter(edge.codec().mapper().getFactory());
     for (int i = 0; i < replay.frames().size(); i++) {
       long offset = replay.offsets().get(i);
       if (offset > last) {
-        write(replay.frames().get(i));
+        if (filter.accepts(this, key, replay.frames().get(i))) {
+          write(replay.frames().get(i));
+        }
         last = offset;
       }
     }
