@@ -55,7 +55,8 @@ async def test_token_names_the_agent_and_a_bad_token_is_unauthorized(token_serve
 
 
 async def test_channel_posts_reach_the_other_members_only(connect):
-    alice, bob, carol, outsider = [await connect(a) for a in ("alice", "bob", "carol", "outsider")]
+    alice, bob, outsider = [await connect(a) for a in ("alice", "bob", "outsider")]
+    carol = await connect("carol", auto_join=False)
     recs = {}
     for c in (alice, bob, carol, outsider):
         recs[c.agent_id] = Recorder()

@@ -151,6 +151,7 @@ async def test_events_iterates_matching_events_until_closed(connect):
 
 async def test_typed_errors(connect, server, ws_name):
     alice = await connect("alice")
+    alice = await connect("alice2", auto_join=False)
     cases = [
         (lambda: alice.send_event(Event("Bad Name", "agent:bob")), ErrorKind.INVALID, "invalid_name"),
         (lambda: alice.send_event(Event("agent.message", "group:x")), ErrorKind.INVALID, "invalid_destination"),

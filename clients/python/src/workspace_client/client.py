@@ -213,6 +213,8 @@ class AgentClient:
     :param max_pending: most requests awaiting an ack, and separately most waiters; default 10,000
     :param event_queue_size: most events waiting for handlers; while it is full the socket is not read;
         default 10,000
+    :param auto_join: whether ``channel(name).post(...)`` joins a channel the client is not in before posting;
+        default true
     """
 
     def __init__(self, agent_id: str | None = None, *, token: str | None = None,
@@ -222,7 +224,7 @@ class AgentClient:
                  reconnect_max_delay: float = DEFAULT_RECONNECT_MAX_DELAY,
                  reconnect_buffer_size: int = DEFAULT_RECONNECT_BUFFER_SIZE,
                  dedupe_window_size: int = DEFAULT_DEDUPE_WINDOW_SIZE, max_pending: int = DEFAULT_MAX_PENDING,
-                 event_queue_size: int = DEFAULT_EVENT_QUEUE_SIZE) -> None:
+                 event_queue_size: int = DEFAULT_EVENT_QUEUE_SIZE, auto_join: bool = True) -> None:
         if agent_id is not None:
             names.require_agent_id(agent_id)
         if token is not None and (not token or any(c.isspace() for c in token)):
@@ -244,6 +246,7 @@ class AgentClient:
         self._buffer_size = reconnect_buffer_size
         self._max_pending = max_pending
         self._event_queue_size = event_queue_size
+        self._auto_join = auto_join
         self._dedupe = DedupeWindow(dedupe_window_size)
         self._subscriptions = SubscriptionCounts(["*"] if self._initial is None else self._initial)
         self._positions = StreamPositions()

@@ -26,9 +26,12 @@ class Channel:
     async def post(self, text: str | Mapping[str, Any], mentions: Sequence[str] | None = None,
                    metadata: Mapping[str, Any] | None = None) -> PublishResult:
         """Posts ``channel.message.posted``: a str as ``{"text": ...}``, or a payload dict; ``mentions`` names
-        agents to mention besides the ``@id`` in the text. Only members may post (``rejected``, code
-        ``not_member``)."""
+        agents to mention besides the ``@id`` in the text. A client made with ``auto_join`` (the default) joins
+        the channel first when it is not in it, as OpenAgents agents are in every channel; otherwise only members
+        may post (``rejected``, code ``not_member``)."""
         payload = _payload(text)
+        if self._client._auto_join and self.name not in self._client._positions.channels:
+            await self.join()
         if mentions is not None:
             payload["mentions"] = [names.require_agent_id(m) for m in mentions]
         return await self._client.send_event(Event("channel.message.posted", "channel:" + self.name,
