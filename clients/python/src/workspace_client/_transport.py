@@ -47,10 +47,11 @@ class ServerAddress:
 def handshake_failure(e: BaseException, address: ServerAddress) -> WorkspaceError:
     """The error of a WebSocket that could not be opened."""
     status = None
-    if isinstance(e, getattr(websockets.exceptions, "InvalidStatus", ())):
-        status = e.response.status_code  # type: ignore[attr-defined]
-    elif isinstance(e, getattr(websockets.exceptions, "InvalidStatusCode", ())):
-        status = e.status_code  # type: ignore[attr-defined]
+    if _connect_new is not None:
+        if isinstance(e, websockets.exceptions.InvalidStatus):  # type: ignore[attr-defined]
+            status = e.response.status_code
+    elif isinstance(e, websockets.exceptions.InvalidStatusCode):
+        status = e.status_code
     if status is not None:
         if status == 401:
             kind = ErrorKind.UNAUTHORIZED
