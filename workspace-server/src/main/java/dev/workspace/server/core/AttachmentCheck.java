@@ -21,7 +21,8 @@ import java.util.List;
  * was sent; an event names at most {@code maxPerEvent}. A file the sender may not read is reported exactly as one
  * that does not exist. The entries are replaced by what the store knows ({@code file_id, name, media_type, size,
  * sha256}), and the file becomes readable by the event's receivers: the channel's members at the time of the post,
- * the direct recipient, or, for a broadcast, the whole workspace.
+ * the direct recipient, the member a pool request went to (see {@link #share}), or, for a broadcast, the whole
+ * workspace.
  */
 public final class AttachmentCheck {
   private final FileStore store;
@@ -104,6 +105,24 @@ public final class AttachmentCheck {
           .map(members -> members == null ? List.<String>of() : List.copyOf(members));
       case AGENT -> Future.succeededFuture(List.of(destination.name()));
       case BROADCAST -> Future.succeededFuture(List.of(FileStore.EVERYONE));
+      case POOL -> Future.succeededFuture(List.of());
     };
+  }
+
+  /**
+   * Lets one more agent read the files an event, already checked, names: the member a pool request went to.
+   *
+   * @param workspace the workspace
+   * @param event the checked event
+   * @param agentId the agent
+   * @return completes when recorded
+   */
+  public Future<Void> share(String workspace, Event event, String agentId) {
+    List<Future<Void>> shared = new ArrayList<>();
+    for (Attachment a : event.attachments()) {
+      shared.add(store.find(workspace, a.fileId())
+          .compose(f -> f == null ? Future.succeededFuture() : store.share(f, List.of(agentId))));
+    }
+    return Future.all(shared).mapEmpty();
   }
 }
