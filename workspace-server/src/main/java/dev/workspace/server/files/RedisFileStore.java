@@ -100,14 +100,16 @@ public final class RedisFileStore implements FileStore {
 
   /**
    * @param vertx the node's Vert.x instance
-   * @param redisUri the cluster's Redis, {@code redis://host:port}
+   * @param redisUri the cluster's Redis, {@code redis://host:port} or {@code redis-sentinel://...} (see
+   *     {@link dev.workspace.server.redis.RedisEndpoints})
    * @param options the size limits and time to live
    */
   public RedisFileStore(Vertx vertx, String redisUri, FileOptions options) {
     this.vertx = vertx;
     this.options = new FileOptions(options);
-    this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUri).setMaxPoolSize(8)
-        .setMaxPoolWaiting(256).setMaxWaitingHandlers(64));
+    RedisOptions redisOptions = dev.workspace.server.redis.RedisEndpoints.parse(redisUri).toOptions();
+    this.redis = Redis.createClient(vertx, redisOptions.setMaxPoolSize(8).setMaxPoolWaiting(256)
+        .setMaxWaitingHandlers(64));
   }
 
   @Override
