@@ -97,6 +97,7 @@ public final class ServerOptions {
     this.maxPatternLength = other.maxPatternLength;
     this.maxPatternSegments = other.maxPatternSegments;
     this.maxChannelsPerConnection = other.maxChannelsPerConnection;
+    this.mcp = new dev.workspace.server.mcp.McpOptions(other.mcp);
   }
 
   /** @return the listening port (0 picks a free one); default {@value #DEFAULT_PORT} */
@@ -577,5 +578,18 @@ public final class ServerOptions {
       throw new IllegalArgumentException(name + " must not be negative, was " + value);
     }
     return value;
+  }
+
+  private dev.workspace.server.mcp.McpOptions mcp = new dev.workspace.server.mcp.McpOptions();
+
+  /** @return the options of the MCP face {@code /mcp}, changed in place */
+  public dev.workspace.server.mcp.McpOptions getMcp() {
+    return mcp;
+  }
+
+  /** @param mcp the options of the MCP face {@code /mcp} */
+  public ServerOptions setMcp(dev.workspace.server.mcp.McpOptions mcp) {
+    this.mcp = new dev.workspace.server.mcp.McpOptions(Objects.requireNonNull(mcp, "mcp"));
+    return this;
   }
 }
