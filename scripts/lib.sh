@@ -2,6 +2,7 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SERVER_JAR="$ROOT/workspace-server/target/workspace-server-0.1.0-SNAPSHOT.jar"
+CLI_JAR="$ROOT/workspace-cli/target/workspace-cli-0.1.0-SNAPSHOT.jar"
 
 # Runs a command as root (directly, or through sudo when not root).
 as_root() {
@@ -16,15 +17,15 @@ need_packages() {
   done
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}" >&2
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
   fi
 }
 
 # Builds the server jar when it is missing or older than any source file.
 build_if_needed() {
   need_packages java:openjdk-17-jdk-headless mvn:maven
-  if [ ! -f "$SERVER_JAR" ] || [ -n "$(find "$ROOT" -path '*/src/main/*' -newer "$SERVER_JAR" -print -quit)" ] \
+  if [ ! -f "$SERVER_JAR" ] || [ ! -f "$CLI_JAR" ] || [ -n "$(find "$ROOT" -path '*/src/main/*' -newer "$SERVER_JAR" -print -quit)" ] \
       || [ -n "$(find "$ROOT" -name pom.xml -newer "$SERVER_JAR" -print -quit)" ]; then
     echo "building..." >&2
     (cd "$ROOT" && mvn -q -B -ntp -DskipTests install) >&2

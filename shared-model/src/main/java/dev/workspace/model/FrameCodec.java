@@ -40,6 +40,7 @@ public final class FrameCodec {
 
   private final ObjectMapper mapper;
   private final int maxDepth;
+  private final AckResultJson results;
 
   /**
    * @param maxDepth the deepest JSON nesting to accept
@@ -53,6 +54,7 @@ public final class FrameCodec {
         .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
         .build();
     this.mapper = new ObjectMapper(factory);
+    this.results = new AckResultJson(this, mapper);
   }
 
   /** @return the mapper this codec uses (for building payloads) */
@@ -402,6 +404,71 @@ public final class FrameCodec {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * Encodes an {@code ack} frame with a typed result.
+   *
+   * @param id the request id, or {@code null}
+   * @param result the result
+   * @return the frame's JSON text as UTF-8
+   */
+  public byte[] encodeAck(String id, AckResult result) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("type", "ack");
+      if (id != null) {
+        g.writeStringField("id", id);
+      }
+      g.writeFieldName("result");
+      results.write(result, g);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Encodes a typed result alone, as the {@code result} object of its ack (the REST API's bodies).
+   *
+   * @param result the result
+   * @return its JSON text
+   */
+  public String encodeResult(AckResult result) {
+    StringWriter out = new StringWriter(128);
+    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+      results.write(result, g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /**
+   * Reads an ack's {@code result} as the typed result of the request it answers. Lenient: a field that is absent
+   * or of the wrong type reads as {@code null}, 0, -1 (a {@code publish} offset) or an empty list, and a malformed
+   * stream position as {@code null}.
+   *
+   * @param type the result type, such as {@code AckResult.Joined.class}
+   * @param result the ack's {@code result} object
+   * @param <T> the result type
+   * @return the result
+   * @throws ProtocolException when a history event cannot be decoded
+   */
+  public <T extends AckResult> T decodeResult(Class<T> type, ObjectNode result) {
+    return results.read(type, result);
+  }
+
+  /**
+   * Reads a stream position leniently.
+   *
+   * @param node a {@code {"offset","epoch"}} object, or {@code null}
+   * @return the position, or {@code null} when absent or malformed
+   */
+  public static StreamPosition lenientPosition(JsonNode node) {
+    return AckResultJson.position(node);
   }
 
   /**

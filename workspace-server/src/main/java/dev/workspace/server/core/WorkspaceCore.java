@@ -1,8 +1,8 @@
 package dev.workspace.server.core;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.AckResult;
 import dev.workspace.model.Destination;
 import dev.workspace.model.ErrorCode;
 import dev.workspace.model.Event;
@@ -64,8 +64,9 @@ public final class WorkspaceCore {
    *
    * @param result the {@code ack} result
    * @param replays what to send after the ack, per stream
+   * @param <R> the result type
    */
-  public record Outcome(ObjectNode result, List<Replay> replays) {
+  public record Outcome<R extends AckResult>(R result, List<Replay> replays) {
   }
 
   // ------------------------------------------------------------------ sessions
@@ -80,7 +81,7 @@ public final class WorkspaceCore {
    * @param recover what it saw before a reconnect, or {@code null}
    * @return the {@code ack} result of {@code connect} and the replays
    */
-  public Future<Outcome> connect(SessionRef session, ObjectNode metadata, Frame.Recovery recover) {
+  public Future<Outcome<AckResult.Connected>> connect(SessionRef session, ObjectNode metadata, Frame.Recovery recover) {
     String ws = session.workspace();
     String agentId = session.agentId();
     if (recover != null) {
@@ -130,42 +131,25 @@ public final class WorkspaceCore {
         all.add(inboxF);
         all.add(broadcastF);
         return Future.all(all).map(done -> {
-          ObjectNode result = JSON.objectNode();
-          result.put("session_id", session.sessionId());
-          result.put("agent_id", agentId);
-          result.put("workspace", ws);
-          result.put("node_id", nodeId);
-          result.put("server_time", System.currentTimeMillis());
           List<Replay> replays = new ArrayList<>();
           Attached in = inboxF.result();
           Attached bc = broadcastF.result();
-          result.set("inbox", position(in));
-          result.set("broadcast", position(bc));
           replays.add(replay(inbox, in));
           replays.add(replay(broadcast, bc));
-          ObjectNode joined = JSON.objectNode();
-          ObjectNode recovery = JSON.objectNode();
-          ObjectNode recoveredChannels = JSON.objectNode();
+          Map<String, StreamPosition> joined = new LinkedHashMap<>();
+          Map<String, AckResult.Recovered> recoveredChannels = new LinkedHashMap<>();
           for (int i = 0; i < names.size(); i++) {
             Attached a = channelFs.get(i).result();
-            joined.set(names.get(i), position(a));
+            joined.put(names.get(i), position(a));
             if (a.recovered() != null) {
-              recoveredChannels.set(names.get(i), recovered(a));
+              recoveredChannels.put(names.get(i), recovered(a));
             }
             replays.add(replay(StreamKey.channel(names.get(i)).toString(), a));
           }
-          result.set("channels", joined);
-          if (recover != null) {
-            recovery.set("channels", recoveredChannels);
-            if (in.recovered() != null) {
-              recovery.set("inbox", recovered(in));
-            }
-            if (bc.recovered() != null) {
-              recovery.set("broadcast", recovered(bc));
-            }
-            result.set("recovery", recovery);
-          }
-          return new Outcome(result, replays);
+          AckResult.Recovery recovery = recover == null ? null : new AckResult.Recovery(recoveredChannels,
+              in.recovered() == null ? null : recovered(in), bc.recovered() == null ? null : recovered(bc));
+          return new Outcome<>(new AckResult.Connected(session.sessionId(), agentId, ws, nodeId,
+              System.currentTimeMillis(), position(in), position(bc), joined, recovery, 0, 0, null), replays);
         });
       }).compose(outcome -> {
         if (previous != null) {
@@ -264,7 +248,7 @@ public final class WorkspaceCore {
    * @param event the event as the client sent it
    * @return the {@code ack} result: {@code event_id}, {@code timestamp}, {@code offset}
    */
-  public Future<ObjectNode> publish(SessionRef session, Event event) {
+  public Future<AckResult.Published> publish(SessionRef session, Event event) {
     Destination destination = event.destination();
     if (destination.kind() == Destination.Kind.CHANNEL && !session.channels().contains(destination.name())) {
       return Future.failedFuture(new ProtocolException(ErrorCode.NOT_MEMBER,
@@ -282,7 +266,7 @@ public final class WorkspaceCore {
    * @param event the event as the client sent it
    * @return the {@code ack} result: {@code event_id}, {@code timestamp}, {@code offset}
    */
-  public Future<ObjectNode> publishAs(String workspace, String agentId, Event event) {
+  public Future<AckResult.Published> publishAs(String workspace, String agentId, Event event) {
     if (event.sourceId() != null && !event.sourceId().equals(agentId)) {
       return Future.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN,
           "source_id '" + event.sourceId() + "' is not this connection's agent"));
@@ -316,16 +300,8 @@ public final class WorkspaceCore {
       });
       case BROADCAST -> broker.publish(workspace, StreamKey.BROADCAST, stamped);
     };
-    return published.map(p -> {
-      ObjectNode result = JSON.objectNode().put("event_id", stamped.eventId()).put("timestamp", stamped.timestamp());
-      if (p.offset() >= 0) {
-        result.put("offset", p.offset());
-      }
-      if (queued[0]) {
-        result.put("queued", true);
-      }
-      return result;
-    });
+    return published.map(p -> new AckResult.Published(stamped.eventId(), stamped.timestamp(),
+        p.offset() >= 0 ? p.offset() : -1, queued[0]));
   }
 
   private Future<Void> mention(String workspace, String channel, Event post) {
@@ -365,17 +341,15 @@ public final class WorkspaceCore {
    * @param since the last position seen, to recover from, or {@code null}
    * @return the {@code ack} result and the replay
    */
-  public Future<Outcome> join(SessionRef session, String channel, StreamPosition since) {
+  public Future<Outcome<AckResult.Joined>> join(SessionRef session, String channel, StreamPosition since) {
     Ids.requireChannel(channel);
     boolean already = session.channels().contains(channel);
     return attachChannel(session, channel, since).compose(a -> directory.members(session.workspace(), channel)
         .compose(members -> {
-          ObjectNode result = JSON.objectNode().put("channel", channel).put("offset", a.offset())
-              .put("epoch", a.epoch()).put("members", members == null ? 0 : members.size());
-          if (a.recovered() != null) {
-            result.put("recovered", a.recovered());
-          }
-          Outcome outcome = new Outcome(result, List.of(replay(StreamKey.channel(channel).toString(), a)));
+          AckResult.Joined result = new AckResult.Joined(channel, a.offset(), a.epoch(),
+              members == null ? 0 : members.size(), a.recovered());
+          Outcome<AckResult.Joined> outcome = new Outcome<>(result,
+              List.of(replay(StreamKey.channel(channel).toString(), a)));
           if (already) {
             return Future.succeededFuture(outcome);
           }
@@ -401,7 +375,7 @@ public final class WorkspaceCore {
    * @param channel the channel
    * @return the {@code ack} result
    */
-  public Future<ObjectNode> leave(SessionRef session, String channel) {
+  public Future<AckResult.Left> leave(SessionRef session, String channel) {
     Ids.requireChannel(channel);
     if (!session.channels().remove(channel)) {
       return Future.failedFuture(new ProtocolException(ErrorCode.NOT_MEMBER, "not a member of channel '" + channel + "'"));
@@ -410,7 +384,7 @@ public final class WorkspaceCore {
     return directory.removeMember(session.workspace(), channel, session.agentId())
         .compose(v -> broker.publishTransient(session.workspace(), Audience.channel(channel),
             presence(EventNames.CHANNEL_LEFT, channel, session.agentId(), "left")))
-        .map(v -> JSON.objectNode().put("channel", channel));
+        .map(v -> new AckResult.Left(channel));
   }
 
   /**
@@ -423,7 +397,7 @@ public final class WorkspaceCore {
    * @param limit most events, or {@code null} for the default
    * @return the {@code ack} result
    */
-  public Future<ObjectNode> history(String workspace, String channel, Long before, Long after, Integer limit) {
+  public Future<AckResult.History> history(String workspace, String channel, Long before, Long after, Integer limit) {
     Ids.requireChannel(channel);
     int n = limit == null ? defaultHistoryPage : limit;
     if (n < 1) {
@@ -441,49 +415,36 @@ public final class WorkspaceCore {
         return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND, "no channel '" + channel + "'"));
       }
       return broker.history(workspace, StreamKey.channel(channel), before, after, n);
-    }).map(page -> {
-      ObjectNode result = JSON.objectNode().put("channel", channel).put("epoch", page.epoch());
-      ArrayNode events = result.putArray("events");
-      for (Event e : page.events()) {
-        events.add(eventNode(e));
-      }
-      result.put("has_more", page.hasMore()).put("first_offset", page.firstOffset())
-          .put("last_offset", page.lastOffset());
-      return result;
-    });
+    }).map(page -> new AckResult.History(channel, page.epoch(), page.events(), page.hasMore(), page.firstOffset(),
+        page.lastOffset()));
   }
 
   /** @return the {@code ack} result of {@code list_channels} */
-  public Future<ObjectNode> channels(String workspace) {
+  public Future<AckResult.ChannelList> channels(String workspace) {
     return directory.channels(workspace).compose(list -> {
       List<Future<StreamPosition>> positions = new ArrayList<>();
       for (ChannelInfo c : list) {
         positions.add(broker.position(workspace, StreamKey.channel(c.name())));
       }
       return Future.all(positions).map(v -> {
-        ObjectNode result = JSON.objectNode();
-        ArrayNode arr = result.putArray("channels");
+        List<AckResult.ChannelSummary> out = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
           StreamPosition p = positions.get(i).result();
-          arr.addObject().put("name", list.get(i).name()).put("members", list.get(i).members())
-              .put("last_offset", p.offset()).put("epoch", p.epoch());
+          out.add(new AckResult.ChannelSummary(list.get(i).name(), list.get(i).members(), p.offset(), p.epoch()));
         }
-        return result;
+        return new AckResult.ChannelList(out);
       });
     });
   }
 
   /** @return the {@code ack} result of {@code members} */
-  public Future<ObjectNode> members(String workspace, String channel) {
+  public Future<AckResult.Members> members(String workspace, String channel) {
     Ids.requireChannel(channel);
     return directory.members(workspace, channel).compose(members -> {
       if (members == null) {
         return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND, "no channel '" + channel + "'"));
       }
-      ObjectNode result = JSON.objectNode().put("channel", channel);
-      ArrayNode arr = result.putArray("members");
-      members.forEach(arr::add);
-      return Future.succeededFuture(result);
+      return Future.succeededFuture(new AckResult.Members(channel, List.copyOf(members)));
     });
   }
 
@@ -492,47 +453,26 @@ public final class WorkspaceCore {
    * @param capability only agents listing it, or {@code null}
    * @return the {@code ack} result of {@code list_agents}
    */
-  public Future<ObjectNode> agents(String workspace, String capability) {
+  public Future<AckResult.AgentList> agents(String workspace, String capability) {
     return directory.agents(workspace).map(list -> {
-      ObjectNode result = JSON.objectNode();
-      ArrayNode arr = result.putArray("agents");
+      List<AckResult.AgentSummary> out = new ArrayList<>();
       for (AgentRecord a : list) {
-        if (capability != null && !a.hasCapability(capability)) {
-          continue;
+        if (capability == null || a.hasCapability(capability)) {
+          out.add(new AckResult.AgentSummary(a.agentId(), a.metadata(), a.connectedSince(), "online", a.nodeId()));
         }
-        ObjectNode o = arr.addObject().put("agent_id", a.agentId());
-        o.set("metadata", a.metadata());
-        o.put("connected_since", a.connectedSince()).put("status", "online").put("node_id", a.nodeId());
       }
-      return result;
+      return new AckResult.AgentList(out);
     });
   }
 
   // ------------------------------------------------------------------ helpers
 
-  private static ObjectNode eventNode(Event e) {
-    ObjectNode o = JSON.objectNode();
-    o.put("event_id", e.eventId()).put("event_name", e.eventName()).put("source_id", e.sourceId())
-        .put("destination_id", e.destinationId());
-    o.set("payload", e.payload());
-    o.set("metadata", e.metadata());
-    o.put("timestamp", e.timestamp());
-    if (e.responseTo() != null) {
-      o.put("response_to", e.responseTo());
-    }
-    if (e.requiresResponse()) {
-      o.put("requires_response", true);
-    }
-    o.put("offset", e.offset());
-    return o;
+  private static StreamPosition position(Attached a) {
+    return new StreamPosition(a.offset(), a.epoch());
   }
 
-  private static ObjectNode position(Attached a) {
-    return JSON.objectNode().put("offset", a.offset()).put("epoch", a.epoch());
-  }
-
-  private static ObjectNode recovered(Attached a) {
-    return JSON.objectNode().put("recovered", a.recovered()).put("offset", a.offset()).put("epoch", a.epoch());
+  private static AckResult.Recovered recovered(Attached a) {
+    return new AckResult.Recovered(a.recovered(), position(a));
   }
 
   private static Replay replay(String stream, Attached a) {

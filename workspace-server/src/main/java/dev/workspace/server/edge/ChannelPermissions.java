@@ -1,8 +1,6 @@
 package dev.workspace.server.edge;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.AckResult;
 import java.util.List;
 
 /**
@@ -36,21 +34,14 @@ final class ChannelPermissions {
   /**
    * Keeps, in a {@code list_channels} result, only the channels these permissions allow.
    *
-   * @param result the result, changed in place
-   * @return {@code result}
+   * @param result the result
+   * @return the channels of {@code result} these permissions allow
    */
-  ObjectNode filterChannelList(ObjectNode result) {
+  AckResult.ChannelList filterChannelList(AckResult.ChannelList result) {
     if (!restricted()) {
       return result;
     }
-    ArrayNode kept = result.arrayNode();
-    for (JsonNode c : result.path("channels")) {
-      if (allows(c.path("name").asText())) {
-        kept.add(c);
-      }
-    }
-    result.set("channels", kept);
-    return result;
+    return new AckResult.ChannelList(result.channels().stream().filter(c -> allows(c.name())).toList());
   }
 
   /**

@@ -1,8 +1,7 @@
 package dev.workspace.server.edge;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.workspace.model.AckResult;
 import dev.workspace.model.CloseCodes;
 import dev.workspace.model.Destination;
 import dev.workspace.model.ErrorCode;
@@ -94,8 +93,8 @@ final class Connection implements SessionRef {
     this.remote = String.valueOf(socket.remoteAddress());
     this.assembler = new MessageAssembler(edge.options().getMaxMessageSize(), new MessageAssembler.Sink() {
       @Override
-      public void message(String text) {
-        onText(text);
+      public void message(String text, boolean admitted) {
+        onText(text, admitted);
       }
 
       @Override
@@ -112,7 +111,20 @@ final class Connection implements SessionRef {
   }
 
   void start() {
-    socket.frameHandler(assembler::feed);
+    FrameGuard.install(socket, new FrameGuard.Listener() {
+      @Override
+      public void ping(io.vertx.core.buffer.Buffer payload) {
+        onPing(payload);
+      }
+
+      @Override
+      public void violation(short code, String reason) {
+        edge.metrics().limitHit("protocol_" + code);
+        LOG.warn("protocol violation session={} agent={} remote={}: {}", sessionId, agentId, remote, reason);
+        close(code, reason);
+      }
+    });
+    socket.frameHandler(this::onFrame);
     socket.exceptionHandler(this::onSocketError);
     socket.closeHandler(v -> onClosed());
     handshakeTimer = vertx.setTimer(edge.options().getHandshakeTimeout().toMillis(), t -> {
@@ -191,33 +203,48 @@ final class Connection implements SessionRef {
     }
   }
 
-  private void onText(String text) {
-    long now = System.nanoTime();
-    lastSeen = now;
+  /** Every frame but a ping (see {@link #onPing}) and a close: each one counts against the frame budget. */
+  private void onFrame(io.vertx.core.http.WebSocketFrame frame) {
+    if (frame.isClose()) {
+      return;
+    }
+    lastSeen = System.nanoTime();
     if (state == State.CLOSED) {
       return;
     }
-    if (frameBudget != null && !frameBudget.tryTake(now)) {
-      refuseForRate(text, now);
-      return;
-    }
-    rateLimited = false;
-    try {
-      handle(text);
-    } catch (RuntimeException e) {
-      LOG.error("frame of session {} failed", sessionId, e);
-      sendError(null, ErrorCode.INTERNAL, "the server could not complete this request");
+    boolean admitted = admit(lastSeen);
+    if (state != State.CLOSED) {
+      assembler.feed(frame, admitted);
     }
   }
 
-  private void refuseForRate(String text, long now) {
+  /** A WebSocket PING, before or after connect: answered with a PONG when within the frame budget. */
+  private void onPing(io.vertx.core.buffer.Buffer payload) {
+    lastSeen = System.nanoTime();
+    if (state == State.CLOSED || !admit(lastSeen)) {
+      return;
+    }
+    queue(payload.length() + 2, () -> socket.writePong(payload));
+  }
+
+  /**
+   * Takes one frame from the budget. A frame beyond it draws on the refused budget, and a connection that
+   * exhausts that too is closed with 4008.
+   *
+   * @return whether the frame may be processed
+   */
+  private boolean admit(long now) {
+    if (frameBudget == null || frameBudget.tryTake(now)) {
+      rateLimited = false;
+      return true;
+    }
     int rate = edge.options().getMaxFramesPerSecond();
     if (!refusedBudget.tryTake(now)) {
       edge.metrics().limitHit("flood");
       LOG.warn("closing flooding connection session={} agent={} remote={}: kept sending past {} frames per second",
           sessionId, agentId, remote, rate);
       close(CloseCodes.FLOODING, "flooding: kept sending past " + rate + " frames per second");
-      return;
+      return false;
     }
     if (!rateLimited) {
       rateLimited = true;
@@ -225,8 +252,25 @@ final class Connection implements SessionRef {
       LOG.info("rate limit reached session={} agent={} remote={} limit={}/s burst={}", sessionId, agentId, remote,
           rate, edge.options().getFrameBurst());
     }
-    sendError(peekId(text), ErrorCode.RATE_LIMITED, "more than " + rate + " frames per second (burst "
-        + edge.options().getFrameBurst() + "); this frame was not processed");
+    return false;
+  }
+
+  private void onText(String text, boolean admitted) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (!admitted) {
+      int rate = edge.options().getMaxFramesPerSecond();
+      sendError(peekId(text), ErrorCode.RATE_LIMITED, "more than " + rate + " frames per second (burst "
+          + edge.options().getFrameBurst() + "); this frame was not processed");
+      return;
+    }
+    try {
+      handle(text);
+    } catch (RuntimeException e) {
+      LOG.error("frame of session {} failed", sessionId, e);
+      sendError(null, ErrorCode.INTERNAL, "the server could not complete this request");
+    }
   }
 
   private String peekId(String text) {
@@ -311,7 +355,7 @@ final class Connection implements SessionRef {
     }
     onContext(edge.core().publish(this, p.event()), ar -> {
       if (ar.succeeded()) {
-        send(new Frame.Ack(id, ar.result()));
+        sendAck(id, ar.result());
       } else if (ar.cause() instanceof ProtocolException pe && pe.code() == ErrorCode.FORBIDDEN) {
         refuseEvent(id, p, pe);
       } else {
@@ -342,7 +386,7 @@ final class Connection implements SessionRef {
     onContext(edge.core().join(this, channel, j.since()), ar -> {
       joining.remove(channel);
       if (ar.succeeded()) {
-        send(new Frame.Ack(id, ar.result().result()));
+        sendAck(id, ar.result().result());
         ar.result().replays().forEach(this::release);
       } else {
         held.remove(dev.workspace.server.core.StreamKey.channel(channel).toString());
@@ -455,7 +499,7 @@ final class Connection implements SessionRef {
     agentId = agent;
     permissions = allowed;
     long expiresAt = identity == null ? 0 : identity.expiresAt();
-    Future<WorkspaceCore.Outcome> connected;
+    Future<WorkspaceCore.Outcome<AckResult.Connected>> connected;
     try {
       connected = edge.core().connect(this, c.metadata(), c.recover());
     } catch (ProtocolException e) {
@@ -485,11 +529,8 @@ final class Connection implements SessionRef {
           close(CloseCodes.TOKEN_EXPIRED, "token expired");
         });
       }
-      ObjectNode result = ar.result().result();
-      result.put("ping_interval_ms", edge.options().getPingInterval().toMillis());
-      result.put("ping_timeout_ms", edge.options().getPingTimeout().toMillis());
-      result.set("subscriptions", subscriptionsNode());
-      send(new Frame.Ack(c.id(), result));
+      sendAck(c.id(), ar.result().result().withSession(edge.options().getPingInterval().toMillis(),
+          edge.options().getPingTimeout().toMillis(), List.copyOf(patterns)));
       ar.result().replays().forEach(this::release);
       for (byte[] frame : beforeOpen) {
         heldBytes -= frame.length;
@@ -509,7 +550,7 @@ final class Connection implements SessionRef {
     patterns.clear();
     patterns.addAll(next);
     trie = SubscriptionTrie.of(patterns);
-    send(new Frame.Ack(id, edge.codec().mapper().createObjectNode().set("subscriptions", subscriptionsNode())));
+    sendAck(id, new AckResult.Subscriptions(List.copyOf(patterns)));
   }
 
   private void unsubscribe(String id, List<String> remove) {
@@ -518,7 +559,7 @@ final class Connection implements SessionRef {
     }
     patterns.removeAll(remove);
     trie = SubscriptionTrie.of(patterns);
-    send(new Frame.Ack(id, edge.codec().mapper().createObjectNode().set("subscriptions", subscriptionsNode())));
+    sendAck(id, new AckResult.Subscriptions(List.copyOf(patterns)));
   }
 
   private void checkPatterns(List<String> list, int total) {
@@ -554,12 +595,6 @@ final class Connection implements SessionRef {
       }
     }
     Patterns.validate(p, Integer.MAX_VALUE, Integer.MAX_VALUE);
-  }
-
-  private com.fasterxml.jackson.databind.node.ArrayNode subscriptionsNode() {
-    com.fasterxml.jackson.databind.node.ArrayNode arr = edge.codec().mapper().createArrayNode();
-    patterns.forEach(arr::add);
-    return arr;
   }
 
   // ------------------------------------------------------------------ outbound
@@ -621,22 +656,39 @@ final class Connection implements SessionRef {
   }
 
   private void write(byte[] frame) {
+    queue(frame.length, () -> socket.writeFrame(TextFrames.of(frame)));
+  }
+
+  /**
+   * Writes what {@code write} produces, counting its {@code size} bytes against the outbound bound until the
+   * socket has taken them. Before judging the bound passed, what is waiting for the end of the read is flushed, so
+   * that only bytes the peer has not taken count, not replies to a burst of frames that arrived in one read.
+   */
+  private void queue(int size, java.util.function.Supplier<Future<Void>> write) {
     if (state == State.CLOSED) {
       return;
     }
-    int size = frame.length;
+    long bound = edge.options().getOutboundQueueBytes();
+    if (pendingBytes + size > bound && socket instanceof WebSocketInternal internal) {
+      internal.channelHandlerContext().flush();
+    }
     pendingBytes += size;
-    if (pendingBytes > edge.options().getOutboundQueueBytes()) {
+    if (pendingBytes > bound) {
       slow();
       return;
     }
-    socket.writeFrame(TextFrames.of(frame)).onComplete(ar -> pendingBytes -= size);
+    write.get().onComplete(ar -> pendingBytes -= size);
   }
 
   private void slow() {
     edge.metrics().slowConsumer();
     LOG.warn("closing slow consumer agent={} session={} queued={} bytes", agentId, sessionId, pendingBytes);
     close(CloseCodes.SLOW_CONSUMER, "outbound queue passed " + edge.options().getOutboundQueueBytes() + " bytes");
+  }
+
+  private void sendAck(String id, AckResult result) {
+    errorsInRow = 0;
+    write(edge.codec().encodeAck(id, result));
   }
 
   private void send(Frame.ServerFrame frame) {
@@ -662,10 +714,10 @@ final class Connection implements SessionRef {
         && code != ErrorCode.INTERNAL;
   }
 
-  private void answer(String id, Future<ObjectNode> result) {
+  private void answer(String id, Future<? extends AckResult> result) {
     onContext(result, ar -> {
       if (ar.succeeded()) {
-        send(new Frame.Ack(id, ar.result()));
+        sendAck(id, ar.result());
       } else {
         fail(id, ar.cause());
       }

@@ -1,6 +1,6 @@
 package dev.workspace.server.edge;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.AckResult;
 import dev.workspace.model.ErrorCode;
 import dev.workspace.server.ServerOptions;
 
@@ -79,10 +79,10 @@ public final class FaceAccess {
     }
 
     /**
-     * @param channelList a {@code list_channels} result, changed in place
+     * @param channelList a {@code list_channels} result
      * @return it, holding only the allowed channels
      */
-    public ObjectNode filter(ObjectNode channelList) {
+    public AckResult.ChannelList filter(AckResult.ChannelList channelList) {
       return permissions.filterChannelList(channelList);
     }
   }

@@ -1,6 +1,7 @@
 package dev.workspace.server.edge;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.AckResult;
 import dev.workspace.model.Destination;
 import dev.workspace.model.ErrorCode;
 import dev.workspace.model.Event;
@@ -133,6 +134,13 @@ public final class RestApi {
     }
     verified.onComplete(ar -> {
       if (ar.succeeded()) {
+        String named = ctx.request().getHeader("X-Agent-Id");
+        if (named != null && !named.equals(ar.result().agentId())) {
+          LOG.warn("refused X-Agent-Id REST remote={} path={}: not the token's agent", ctx.request().remoteAddress(),
+              ctx.request().path());
+          error(ctx, new ProtocolException(ErrorCode.FORBIDDEN, "X-Agent-Id is not the token's agent"));
+          return;
+        }
         ctx.put(IDENTITY, ar.result());
         ctx.next();
         return;
@@ -248,10 +256,10 @@ public final class RestApi {
     return v.intValue();
   }
 
-  private void reply(RoutingContext ctx, int status, Future<ObjectNode> result) {
+  private void reply(RoutingContext ctx, int status, Future<? extends AckResult> result) {
     result.onComplete(ar -> {
       if (ar.succeeded()) {
-        json(ctx, status, ar.result());
+        json(ctx, status, codec.encodeResult(ar.result()));
       } else if (ar.cause() instanceof ProtocolException pe) {
         error(ctx, pe);
       } else {
@@ -284,9 +292,13 @@ public final class RestApi {
   }
 
   private void json(RoutingContext ctx, int status, ObjectNode body) {
+    json(ctx, status, body.toString());
+  }
+
+  private void json(RoutingContext ctx, int status, String body) {
     if (ctx.response().ended()) {
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("content-type", JSON_TYPE).end(body.toString());
+    ctx.response().setStatusCode(status).putHeader("content-type", JSON_TYPE).end(body);
   }
 }

@@ -2,6 +2,7 @@ package dev.workspace.server.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.AckResult;
 import dev.workspace.model.Ids;
 import dev.workspace.model.ProtocolException;
 import dev.workspace.server.core.WorkspaceCore;
@@ -95,7 +96,7 @@ final class McpInitializer {
       throw new JsonRpc.Failure(503, JsonRpc.SERVER_ERROR, "Unavailable: this node already holds "
           + face.mcpOptions().getMaxSessions() + " MCP sessions, its limit");
     }
-    Future<WorkspaceCore.Outcome> connected;
+    Future<WorkspaceCore.Outcome<AckResult.Connected>> connected;
     try {
       connected = face.core().connect(s, metadata, null);
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.workspace.server.mcp;
 
+import dev.workspace.server.config.Setting;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -67,6 +68,7 @@ public final class McpOptions {
   }
 
   /** @param sessionTtl idle time to live of a session, at least 1 ms */
+  @Setting(name = "mcp-session-ttl", description = "time an MCP session lives without a request, an open GET stream or a call in flight")
   public McpOptions setSessionTtl(Duration sessionTtl) {
     this.sessionTtl = positive("sessionTtl", sessionTtl);
     return this;
@@ -78,6 +80,7 @@ public final class McpOptions {
   }
 
   /** @param maxSessions most sessions per node, at least 1 */
+  @Setting(name = "mcp-max-sessions", description = "most MCP sessions one node holds; initialize beyond it is refused with 503", unit = "sessions")
   public McpOptions setMaxSessions(int maxSessions) {
     this.maxSessions = positive("maxSessions", maxSessions);
     return this;
@@ -89,6 +92,7 @@ public final class McpOptions {
   }
 
   /** @param inboxEvents most events an inbox keeps, at least 1 */
+  @Setting(name = "mcp-inbox-events", description = "most events an MCP session keeps for wait_for_events; the oldest are dropped beyond it, and the next read says how many", unit = "events")
   public McpOptions setInboxEvents(int inboxEvents) {
     this.inboxEvents = positive("inboxEvents", inboxEvents);
     return this;
@@ -100,6 +104,7 @@ public final class McpOptions {
   }
 
   /** @param inboxBytes most bytes an inbox keeps, at least 1 */
+  @Setting(name = "mcp-inbox-bytes", description = "most bytes of events an MCP session keeps for wait_for_events", unit = "bytes")
   public McpOptions setInboxBytes(int inboxBytes) {
     this.inboxBytes = positive("inboxBytes", inboxBytes);
     return this;
@@ -111,6 +116,7 @@ public final class McpOptions {
   }
 
   /** @param maxBodySize largest request body in bytes, at least 1 */
+  @Setting(name = "mcp-max-body-size", description = "largest body of a POST /mcp; larger gets 413", unit = "bytes")
   public McpOptions setMaxBodySize(int maxBodySize) {
     this.maxBodySize = positive("maxBodySize", maxBodySize);
     return this;
@@ -122,6 +128,7 @@ public final class McpOptions {
   }
 
   /** @param requestsPerSecond sustained requests per second per session, at least 1 */
+  @Setting(name = "mcp-requests-per-second", description = "sustained requests per second of one MCP session; beyond it and its burst, 429", unit = "requests")
   public McpOptions setRequestsPerSecond(int requestsPerSecond) {
     this.requestsPerSecond = positive("requestsPerSecond", requestsPerSecond);
     return this;
@@ -133,6 +140,7 @@ public final class McpOptions {
   }
 
   /** @param requestBurst request burst per session, at least 1 */
+  @Setting(name = "mcp-request-burst", description = "requests one MCP session may send at once above its rate", unit = "requests")
   public McpOptions setRequestBurst(int requestBurst) {
     this.requestBurst = positive("requestBurst", requestBurst);
     return this;
@@ -144,6 +152,7 @@ public final class McpOptions {
   }
 
   /** @param maxCallsInFlight most calls in flight per session, at least 1 */
+  @Setting(name = "mcp-max-calls-in-flight", description = "most requests one MCP session has unanswered at once", unit = "calls")
   public McpOptions setMaxCallsInFlight(int maxCallsInFlight) {
     this.maxCallsInFlight = positive("maxCallsInFlight", maxCallsInFlight);
     return this;
@@ -155,6 +164,7 @@ public final class McpOptions {
   }
 
   /** @param keepalive interval of SSE keep-alive comments and wait progress, at least 1 ms */
+  @Setting(name = "mcp-keepalive", description = "interval of SSE keep-alive comments, and of progress while a tool waits")
   public McpOptions setKeepalive(Duration keepalive) {
     this.keepalive = positive("keepalive", keepalive);
     return this;

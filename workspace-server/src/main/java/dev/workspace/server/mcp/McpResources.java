@@ -60,7 +60,7 @@ final class McpResources {
       }
       face.core().history(s.workspace(), channel, null, null, 50).onComplete(ar -> s.context().runOnContext(v -> {
         if (ar.succeeded()) {
-          reply.result(contents(uri, ar.result()));
+          reply.result(contents(uri, face.codec().parseObject(face.codec().encodeResult(ar.result()))));
         } else if (ar.cause() instanceof ProtocolException pe && pe.code() == ErrorCode.NOT_FOUND) {
           reply.error(-32002, "Resource not found: " + uri);
         } else {

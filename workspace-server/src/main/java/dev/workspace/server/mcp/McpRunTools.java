@@ -123,7 +123,7 @@ final class McpRunTools {
     return run;
   }
 
-  private io.vertx.core.Future<ObjectNode> sendCancel(McpSession s, RunView run, String reason) {
+  private io.vertx.core.Future<dev.workspace.model.AckResult.Published> sendCancel(McpSession s, RunView run, String reason) {
     ObjectNode payload = JsonRpc.JSON.objectNode().put("run_id", run.runId()).put("reason", reason);
     return face.core().publish(s, tools.event("run.cancel", "agent:" + run.target(), payload, null, null, false));
   }

@@ -3,6 +3,7 @@ package dev.workspace.server.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.AckResult;
 import dev.workspace.model.ErrorCode;
 import dev.workspace.model.Event;
 import dev.workspace.model.EventNames;
@@ -75,14 +76,14 @@ final class McpTools {
 
   private void join(McpSession s, ToolArgs a, McpReply reply) {
     String channel = requireAllowed(s, a.string("channel", true));
-    Future<ObjectNode> joined = joinIfNeeded(s, channel, true);
+    Future<AckResult.Joined> joined = joinIfNeeded(s, channel, true);
     answer(s, reply, joined, r -> "joined #" + channel + " (" + r.path("members").asInt() + " members)");
   }
 
   /** Joins a channel unless the session is in it; {@code always} asks the core even then (for its answer). */
-  Future<ObjectNode> joinIfNeeded(McpSession s, String channel, boolean always) {
+  Future<AckResult.Joined> joinIfNeeded(McpSession s, String channel, boolean always) {
     if (s.channels().contains(channel) && !always) {
-      return Future.succeededFuture(JsonRpc.JSON.objectNode().put("channel", channel));
+      return Future.succeededFuture(new AckResult.Joined(channel, -1, null, 0, null));
     }
     int max = face.options().getMaxChannelsPerConnection();
     if (!s.channels().contains(channel) && s.channels().size() >= max) {
@@ -163,15 +164,21 @@ final class McpTools {
     return e;
   }
 
-  /** Answers the call with the core's result, on the session's event loop. */
-  void answer(McpSession s, McpReply reply, Future<ObjectNode> result, Function<ObjectNode, String> text) {
+  /** Answers the call with the core's result (as the WebSocket ack shows it), on the session's event loop. */
+  void answer(McpSession s, McpReply reply, Future<? extends AckResult> result, Function<ObjectNode, String> text) {
     onContext(s, result, (r, failure) -> {
       if (failure != null) {
         reply.result(failure(s, failure));
       } else {
-        reply.result(ToolArgs.ok(text.apply(r), r));
+        ObjectNode json = wire(r);
+        reply.result(ToolArgs.ok(text.apply(json), json));
       }
     });
+  }
+
+  /** @return a typed result as JSON, in the shape of the WebSocket ack's {@code result} */
+  ObjectNode wire(AckResult result) {
+    return face.codec().parseObject(face.codec().encodeResult(result));
   }
 
   ObjectNode failure(McpSession s, Throwable cause) {
