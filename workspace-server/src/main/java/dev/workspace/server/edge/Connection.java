@@ -68,7 +68,7 @@ final class Connection implements SessionRef {
   private State state = State.NEW;
   private String workspace;
   private String agentId;
-  private long pendingBytes;
+  private FrameWriter out;
   private long heldBytes;
   private long lastSeen = System.nanoTime();
   private long handshakeTimer = -1;
@@ -111,6 +111,7 @@ final class Connection implements SessionRef {
   }
 
   void start() {
+    out = new FrameWriter(((WebSocketInternal) socket).channelHandlerContext(), edge.options().getOutboundQueueBytes());
     FrameGuard.install(socket, new FrameGuard.Listener() {
       @Override
       public void ping(io.vertx.core.buffer.Buffer payload) {
@@ -160,6 +161,11 @@ final class Connection implements SessionRef {
   @Override
   public boolean accepts(String eventName) {
     return trie.matches(eventName);
+  }
+
+  @Override
+  public java.util.Collection<String> patterns() {
+    return List.copyOf(patterns);
   }
 
   @Override
@@ -224,7 +230,9 @@ final class Connection implements SessionRef {
     if (state == State.CLOSED || !admit(lastSeen)) {
       return;
     }
-    queue(payload.length() + 2, () -> socket.writePong(payload));
+    if (!out.writePong(payload.getBytes())) {
+      slow();
+    }
   }
 
   /**
@@ -341,6 +349,10 @@ final class Connection implements SessionRef {
     } else if (frame instanceof Frame.Members m) {
       requireAllowed(m.channel());
       answer(id, core.members(workspace, m.channel()));
+    } else if (frame instanceof Frame.GetRun r) {
+      answer(id, core.getRun(this, r.runId(), r.afterSeq()));
+    } else if (frame instanceof Frame.UpdateMetadata u) {
+      answer(id, core.updateMetadata(this, u.metadata()));
     } else {
       sendError(id, ErrorCode.UNKNOWN_TYPE, "unexpected frame");
     }
@@ -550,6 +562,7 @@ final class Connection implements SessionRef {
     patterns.clear();
     patterns.addAll(next);
     trie = SubscriptionTrie.of(patterns);
+    edge.core().subscriptionsChanged(this);
     sendAck(id, new AckResult.Subscriptions(List.copyOf(patterns)));
   }
 
@@ -559,6 +572,7 @@ final class Connection implements SessionRef {
     }
     patterns.removeAll(remove);
     trie = SubscriptionTrie.of(patterns);
+    edge.core().subscriptionsChanged(this);
     sendAck(id, new AckResult.Subscriptions(List.copyOf(patterns)));
   }
 
@@ -634,10 +648,14 @@ final class Connection implements SessionRef {
 
   private void release(Replay replay) {
     long last = lastOffsets.getOrDefault(replay.stream(), -1L);
+    dev.workspace.server.core.StreamKey key = dev.workspace.server.core.StreamKey.parse(replay.stream());
+    ReplayFilter filter = new ReplayFilter(edge.codec().mapper().getFactory());
     for (int i = 0; i < replay.frames().size(); i++) {
       long offset = replay.offsets().get(i);
       if (offset > last) {
-        write(replay.frames().get(i));
+        if (filter.accepts(this, key, replay.frames().get(i))) {
+          write(replay.frames().get(i));
+        }
         last = offset;
       }
     }
@@ -656,33 +674,17 @@ final class Connection implements SessionRef {
   }
 
   private void write(byte[] frame) {
-    queue(frame.length, () -> socket.writeFrame(TextFrames.of(frame)));
-  }
-
-  /**
-   * Writes what {@code write} produces, counting its {@code size} bytes against the outbound bound until the
-   * socket has taken them. Before judging the bound passed, what is waiting for the end of the read is flushed, so
-   * that only bytes the peer has not taken count, not replies to a burst of frames that arrived in one read.
-   */
-  private void queue(int size, java.util.function.Supplier<Future<Void>> write) {
     if (state == State.CLOSED) {
       return;
     }
-    long bound = edge.options().getOutboundQueueBytes();
-    if (pendingBytes + size > bound && socket instanceof WebSocketInternal internal) {
-      internal.channelHandlerContext().flush();
-    }
-    pendingBytes += size;
-    if (pendingBytes > bound) {
+    if (!out.write(frame)) {
       slow();
-      return;
     }
-    write.get().onComplete(ar -> pendingBytes -= size);
   }
 
   private void slow() {
     edge.metrics().slowConsumer();
-    LOG.warn("closing slow consumer agent={} session={} queued={} bytes", agentId, sessionId, pendingBytes);
+    LOG.warn("closing slow consumer agent={} session={} queued={} bytes", agentId, sessionId, out.queuedBytes());
     close(CloseCodes.SLOW_CONSUMER, "outbound queue passed " + edge.options().getOutboundQueueBytes() + " bytes");
   }
 
