@@ -99,6 +99,25 @@ describe('MCP face with the MCP SDK client', () => {
     const request = await peer.lines.waitFor((m) => m.type === 'request' && m.text === 'what is 2+2', 'the request');
     assert.equal(request.run_id, result.structuredContent.run_id);
     assert.equal(request.from, agentId);
+    const run = await client.callTool({ name: 'get_run', arguments: { run_id: request.run_id } });
+    assert.equal(run.isError, undefined, JSON.stringify(run));
+    assert.equal(run.structuredContent.state, 'completed');
+    assert.equal(run.structuredContent.requester, agentId);
+    assert.equal(run.structuredContent.target, 'peer');
+    assert.deepEqual(run.structuredContent.events.map((e) => e.event_name),
+      ['run.progress.thinking', 'run.progress.tool_call', 'agent.response']);
+  });
+
+  test('a question of the host is answered with answer, and the run ends', async () => {
+    const asked = await client.callTool({ name: 'ask_agent', arguments: { agent: 'peer', text: 'question please' } });
+    assert.equal(asked.structuredContent.state, 'input_required', JSON.stringify(asked));
+    assert.equal(asked.structuredContent.input_required.text, 'which color?');
+    assert.deepEqual(asked.structuredContent.input_required.options, ['red', 'blue']);
+    assert.match(asked.content[0].text, /which color\?/);
+    const done = await client.callTool({ name: 'answer',
+      arguments: { run_id: asked.structuredContent.run_id, answer: 'blue' } });
+    assert.equal(done.structuredContent.state, 'completed', JSON.stringify(done));
+    assert.equal(done.structuredContent.result.text, 'you chose blue');
   });
 
   test('aborting an ask_agent call makes the host see run.cancel', async () => {
@@ -111,8 +130,14 @@ describe('MCP face with the MCP SDK client', () => {
     const cancel = await peer.lines.waitFor((m) => m.type === 'cancel', 'run.cancel at the host');
     assert.equal(cancel.run_id, request.run_id);
     assert.equal(cancel.from, agentId);
+    const ended = await client.callTool({ name: 'wait_for_events',
+      arguments: { patterns: ['run.canceled'], timeout_s: 30 } });
+    const events = ended.structuredContent.events.map((e) => e.event);
+    assert.equal(events.length, 1, JSON.stringify(ended.structuredContent));
+    assert.equal(events[0].response_to, request.run_id);
     const run = await client.callTool({ name: 'get_run', arguments: { run_id: request.run_id } });
-    assert.equal(run.structuredContent.agent, 'peer');
+    assert.equal(run.structuredContent.state, 'canceled');
+    assert.equal(run.structuredContent.target, 'peer');
   });
 
   test('a rebinding Host gets 403 with a JSON-RPC error', async () => {

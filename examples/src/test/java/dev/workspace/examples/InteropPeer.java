@@ -20,7 +20,8 @@ import java.util.Map;
  * stdin tells it to, and hosts runs: to a request it answers with {@code run.progress.thinking},
  * {@code run.progress.tool_call} and then a reply {@code answer: <text>}; a request whose text starts with
  * {@code wait} gets one progress event and then waits for {@code run.cancel}, which it reports and ends the run
- * {@code run.canceled}.
+ * {@code run.canceled}; one whose text starts with {@code question} asks {@code run.input_required} "which color?"
+ * and answers {@code you chose <answer>} to the {@code run.input}.
  *
  * <pre>java -cp ... dev.workspace.examples.InteropPeer host port agent-id</pre>
  *
@@ -33,6 +34,7 @@ public final class InteropPeer {
   private static final FrameCodec CODEC = FrameCodec.DEFAULT;
 
   private final AgentClient client;
+  private final Map<String, Event> asking = new java.util.concurrent.ConcurrentHashMap<>();
 
   private InteropPeer(AgentClient client) {
     this.client = client;
@@ -85,6 +87,11 @@ public final class InteropPeer {
     print(line);
     if (e.requiresResponse()) {
       host(e);
+    } else if (e.eventName().equals("run.input")) {
+      Event request = asking.remove(e.payload().path("run_id").asText());
+      if (request != null) {
+        client.respond(request, "you chose " + e.payload().path("answer").asText());
+      }
     } else if (e.eventName().equals("run.cancel")) {
       String runId = e.payload().path("run_id").asText();
       print(JSON.objectNode().put("type", "cancel").put("run_id", runId).put("from", e.sourceId()));
@@ -100,6 +107,13 @@ public final class InteropPeer {
         JSON.objectNode().put("id", "t1").put("status", "running").put("text", "thinking about " + text),
         request.eventId());
     if (text.startsWith("wait")) {
+      return;
+    }
+    if (text.startsWith("question")) {
+      asking.put(request.eventId(), request);
+      ObjectNode question = JSON.objectNode().put("kind", "ask_user").put("text", "which color?");
+      question.putArray("options").add("red").add("blue");
+      thinking.compose(v -> send(request.sourceId(), "run.input_required", question, request.eventId()));
       return;
     }
     thinking.compose(v -> send(request.sourceId(), "run.progress.tool_call",

@@ -53,15 +53,9 @@ final class McpRunTools {
   }
 
   void answer(McpSession s, ToolArgs a, JsonNode progressToken, McpReply reply) {
-    RunView run = requireRun(s, a.string("run_id", true));
-    String inputId = a.string("input_id", false);
-    if (inputId == null) {
-      if (run.pendingInput() == null) {
-        throw new ProtocolException(ErrorCode.NOT_FOUND, "run '" + run.runId() + "' has no question waiting");
-      }
-      inputId = run.pendingInput().path("event_id").asText();
-    }
-    ObjectNode payload = JsonRpc.JSON.objectNode().put("run_id", run.runId());
+    String runId = a.string("run_id", true);
+    String givenInput = a.string("input_id", false);
+    ObjectNode payload = JsonRpc.JSON.objectNode().put("run_id", runId);
     String text = a.string("answer", false);
     List<String> answers = a.strings("answers", 64);
     Boolean approved = a.bool("approved");
@@ -87,40 +81,91 @@ final class McpRunTools {
       payload.put("feedback", feedback);
     }
     long waitMs = a.waitMillis("timeout_s");
-    Event input = tools.event("run.input", "agent:" + run.target(), payload, null, inputId, false);
-    reply.stream();
-    follow(s, run, waitMs, progressToken, reply);
-    tools.onContext(s, face.core().publish(s, input), (r, failure) -> {
-      if (failure != null) {
-        s.unlisten(run.runId());
-        reply.result(tools.failure(s, failure));
-      } else {
-        run.inputSent();
+    tools.onContext(s, findRun(s, runId), (run, missing) -> {
+      if (missing != null) {
+        reply.result(tools.failure(s, missing));
+        return;
       }
+      String inputId = givenInput;
+      if (inputId == null) {
+        if (run.pendingInput() == null) {
+          reply.result(ToolArgs.failed(ErrorCode.NOT_FOUND, "run '" + run.runId() + "' has no question waiting"));
+          return;
+        }
+        inputId = run.pendingInput().path("event_id").asText();
+      }
+      Event input;
+      try {
+        input = tools.event("run.input", "agent:" + run.target(), payload, null, inputId, false);
+      } catch (ProtocolException e) {
+        reply.result(ToolArgs.failed(e.code(), e.getMessage()));
+        return;
+      }
+      reply.stream();
+      follow(s, run, waitMs, progressToken, reply);
+      tools.onContext(s, face.core().publish(s, input), (r, failure) -> {
+        if (failure != null) {
+          s.unlisten(run.runId());
+          reply.result(tools.failure(s, failure));
+        } else {
+          run.inputSent();
+        }
+      });
     });
   }
 
   void cancel(McpSession s, ToolArgs a, McpReply reply) {
-    RunView run = requireRun(s, a.string("run_id", true));
+    String runId = a.string("run_id", true);
     String reason = a.string("reason", false);
-    tools.answer(s, reply, sendCancel(s, run, reason == null ? "canceled by the caller" : reason),
-        r -> "asked " + run.target() + " to cancel run " + run.runId() + " (state " + run.state() + ")");
+    tools.onContext(s, findRun(s, runId), (run, missing) -> {
+      if (missing != null) {
+        reply.result(tools.failure(s, missing));
+        return;
+      }
+      tools.answer(s, reply, sendCancel(s, run, reason == null ? "canceled by the caller" : reason),
+          r -> "asked " + run.target() + " to cancel run " + run.runId() + " (state " + run.state() + ")");
+    });
   }
 
+  /** {@code get_run}: the run as the server's run tracker has it, on any node. */
   void get(McpSession s, ToolArgs a, McpReply reply) {
-    RunView run = requireRun(s, a.string("run_id", true));
+    String runId = a.string("run_id", true);
     Long after = a.integer("after", 0, Long.MAX_VALUE);
-    ObjectNode view = run.toJson(after == null ? 0 : after);
-    reply.result(ToolArgs.ok(summary(run), view));
+    tools.answer(s, reply, face.core().getRun(s, runId, after), McpRunTools::trackedSummary);
   }
 
-  private RunView requireRun(McpSession s, String runId) {
-    RunView run = s.run(runId);
-    if (run == null) {
-      throw new ProtocolException(ErrorCode.NOT_FOUND, "no run '" + McpEndpoint.printable(runId)
-          + "' asked by this session (it remembers its last " + McpSession.MAX_RUNS + ")");
+  /** The run as this session follows it; one it does not remember is looked up in the tracker. */
+  private io.vertx.core.Future<RunView> findRun(McpSession s, String runId) {
+    RunView local = s.run(runId);
+    if (local != null) {
+      return io.vertx.core.Future.succeededFuture(local);
     }
-    return run;
+    return face.core().getRun(s, runId, null).map(r -> {
+      if (!r.requester().equals(s.agentId())) {
+        throw new ProtocolException(ErrorCode.FORBIDDEN, "run '" + runId + "' was asked by another agent");
+      }
+      RunView view = s.track(runId, r.target());
+      for (Event e : r.events()) {
+        view.record(tools.wire(e));
+      }
+      return view;
+    });
+  }
+
+  private static String trackedSummary(ObjectNode run) {
+    StringBuilder sb = new StringBuilder("run " + run.path("run_id").asText() + " of " + run.path("target").asText()
+        + ": " + run.path("state").asText());
+    JsonNode events = run.path("events");
+    if (events.isArray() && !events.isEmpty()) {
+      JsonNode last = events.get(events.size() - 1);
+      JsonNode p = last.path("payload");
+      String name = last.path("event_name").asText();
+      if (!RunView.isProgress(name)) {
+        sb.append("\n").append(name).append(": ")
+            .append(p.path("text").isTextual() ? p.path("text").asText() : p.path("message").asText(p.toString()));
+      }
+    }
+    return sb.toString();
   }
 
   private io.vertx.core.Future<dev.workspace.model.AckResult.Published> sendCancel(McpSession s, RunView run, String reason) {

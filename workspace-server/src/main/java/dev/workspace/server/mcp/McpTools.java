@@ -176,6 +176,11 @@ final class McpTools {
     });
   }
 
+  /** @return an event as JSON, as the WebSocket protocol writes it */
+  ObjectNode wire(Event event) {
+    return face.codec().parseObject(face.codec().encodeEvent(event));
+  }
+
   /** @return a typed result as JSON, in the shape of the WebSocket ack's {@code result} */
   ObjectNode wire(AckResult result) {
     return face.codec().parseObject(face.codec().encodeResult(result));
