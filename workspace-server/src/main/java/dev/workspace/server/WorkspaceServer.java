@@ -10,6 +10,7 @@ import dev.workspace.server.core.MemoryDirectory;
 import dev.workspace.server.core.WorkspaceCore;
 import dev.workspace.server.edge.Authenticator;
 import dev.workspace.server.edge.DeliveryBatchCodec;
+import dev.workspace.server.edge.FaceAccess;
 import dev.workspace.server.edge.FilesApi;
 import dev.workspace.server.edge.RestApi;
 import dev.workspace.server.edge.ServerMetrics;
@@ -17,6 +18,7 @@ import dev.workspace.server.edge.ServerVerticle;
 import dev.workspace.server.files.DiskFileStore;
 import dev.workspace.server.files.FileStore;
 import dev.workspace.server.files.RedisFileStore;
+import dev.workspace.server.mcp.McpFace;
 import dev.workspace.server.redis.RedisCluster;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -43,6 +45,7 @@ public final class WorkspaceServer {
   private final List<String> deployments = new ArrayList<>();
   private final List<Long> timers = new ArrayList<>();
   private WorkspaceCore core;
+  private McpFace mcp;
   private int port;
 
   private WorkspaceServer(Vertx vertx, boolean ownsVertx, String nodeId, Broker broker, Directory directory) {
@@ -132,9 +135,11 @@ public final class WorkspaceServer {
     ServerMetrics metrics = new ServerMetrics(sessions::size);
     RestApi rest = new RestApi(options, codec, core, broker, metrics, auth)
         .files(new FilesApi(files, options.getFiles(), metrics));
+    McpFace mcp = new McpFace(vertx, options, codec, core, auth, new FaceAccess(options, metrics));
     WorkspaceServer node = new WorkspaceServer(vertx, ownsVertx, nodeId, broker, directory);
     node.core = core;
     node.files = files;
+    node.mcp = mcp;
     if (inboxSweep >= 0) {
       node.timers.add(inboxSweep);
     }
@@ -143,7 +148,7 @@ public final class WorkspaceServer {
     return broker.start(sessions)
         .compose(v -> files.start())
         .compose(v -> vertx.deployVerticle(() -> {
-          ServerVerticle verticle = new ServerVerticle(options, codec, core, metrics, auth, rest);
+          ServerVerticle verticle = new ServerVerticle(options, codec, core, metrics, auth, rest, mcp);
           synchronized (verticles) {
             verticles.add(verticle);
           }
@@ -215,10 +220,13 @@ public final class WorkspaceServer {
   public Future<Void> close() {
     timers.forEach(vertx::cancelTimer);
     List<Future<?>> undeploys = new ArrayList<>();
-    for (String id : deployments) {
-      undeploys.add(vertx.undeploy(id));
-    }
-    Future<Void> done = Future.join(undeploys)
+    Future<Void> done = (mcp == null ? Future.<Void>succeededFuture() : mcp.close())
+        .transform(ar -> {
+          for (String id : deployments) {
+            undeploys.add(vertx.undeploy(id));
+          }
+          return Future.join(undeploys);
+        })
         .transform(ar -> core == null ? Future.succeededFuture() : core.departuresDone())
         .transform(ar -> files == null ? Future.succeededFuture() : files.close())
         .transform(ar -> broker.close())

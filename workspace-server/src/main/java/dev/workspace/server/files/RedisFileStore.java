@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * <p>It has its own pool of connections, apart from the broker's, so that file transfers never queue in front of
  * events.
  *
- * <p>Keys, with {@code W} the workspace and {@code F} the file id: {@code ws:W:file:F:part},
- * {@code ws:W:file:F:data}, {@code ws:W:file:F:meta}, {@code ws:W:file:F:readers}, and per workspace
- * {@code ws:W:files:sizes} (file id to length), {@code ws:W:files:expiry} (sorted by expiry) and
- * {@code ws:W:files:used} (bytes held).
+ * <p>Keys, with {@code W} the workspace and {@code F} the file id: {@code ws:{W}:file:F:part},
+ * {@code ws:{W}:file:F:data}, {@code ws:{W}:file:F:meta}, {@code ws:{W}:file:F:readers}, and per workspace
+ * {@code ws:{W}:files:sizes} (file id to length), {@code ws:{W}:files:expiry} (sorted by expiry) and
+ * {@code ws:{W}:files:used} (bytes held). The workspace's hash tag keeps every key of a script in one slot of a
+ * Redis Cluster.
  */
 public final class RedisFileStore implements FileStore {
   /** Bytes per {@code APPEND} and per {@code GETRANGE}: 256 KiB. */
@@ -120,11 +121,11 @@ public final class RedisFileStore implements FileStore {
   }
 
   private static String fileKey(String workspace, String fileId, String part) {
-    return "ws:" + workspace + ":file:" + fileId + ":" + part;
+    return "ws:{" + workspace + "}:file:" + fileId + ":" + part;
   }
 
   private static String filesKey(String workspace, String part) {
-    return "ws:" + workspace + ":files:" + part;
+    return "ws:{" + workspace + "}:files:" + part;
   }
 
   private Future<Response> send(Request request) {

@@ -86,9 +86,9 @@ class ClusterFilesTest {
     assertEquals(body.sha256(), up.json().get("sha256").asText());
     assertEquals(List.of(), keys("ws:*:part"));
     try (var r = redis.client()) {
-      long ttl = r.number("PTTL", "ws:default:file:" + id + ":data");
+      long ttl = r.number("PTTL", "ws:{default}:file:" + id + ":data");
       assertTrue(ttl > 23 * 3_600_000L && ttl <= 24 * 3_600_000L, "PTTL " + ttl);
-      assertEquals(5 * MIB + 123, r.number("STRLEN", "ws:default:file:" + id + ":data"));
+      assertEquals(5 * MIB + 123, r.number("STRLEN", "ws:{default}:file:" + id + ":data"));
     }
     assertEquals(404, httpB.send(HttpMethod.GET, "/api/files/" + id, Map.of("X-Agent-Id", "bob"), null).status());
 
@@ -113,7 +113,7 @@ class ClusterFilesTest {
     assertEquals(204, httpB.send(HttpMethod.DELETE, "/api/files/" + id, Map.of("X-Agent-Id", "alice"), null)
         .status());
     assertEquals(404, httpA.send(HttpMethod.GET, "/api/files/" + id, Map.of("X-Agent-Id", "alice"), null).status());
-    assertEquals(List.of(), keys("ws:default:file:*"));
+    assertEquals(List.of(), keys("ws:{default}:file:*"));
   }
 
   @Test
