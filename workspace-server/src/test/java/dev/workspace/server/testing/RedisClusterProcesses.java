@@ -38,6 +38,9 @@ public final class RedisClusterProcesses implements AutoCloseable {
       for (RedisProcess n : c.nodes) {
         c.awaitOk(n);
       }
+      for (RedisProcess n : c.nodes) {
+        c.awaitReplicaInSync(n);
+      }
       return c;
     } catch (IOException e) {
       c.close();
@@ -113,6 +116,27 @@ public final class RedisClusterProcesses implements AutoCloseable {
       }
     }
     throw new AssertionError("redis on " + n.port() + " never reported cluster_state:ok: " + info);
+  }
+
+  /** Polls {@code INFO replication} until a replica's link to its primary is up (a primary passes at once). */
+  public void awaitReplicaInSync(RedisProcess n) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String info = "";
+    while (System.nanoTime() < deadline) {
+      try (RespClient c = n.client()) {
+        info = String.valueOf(c.call("INFO", "replication"));
+      }
+      if (info.contains("role:master") || info.contains("master_link_status:up")) {
+        return;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("replica on " + n.port() + " never caught up: " + info);
   }
 
   @Override
