@@ -82,6 +82,7 @@ export interface AgentClientOptions {
 }
 
 const NO_RECONNECT = new Set([1008, 4001, 4002, 4005, 4007]);
+const DRAINING = 4009;
 const PRESENCE = new Set(["agent.joined", "agent.left", "channel.joined", "channel.left"]);
 const RECENT_EVENTS = 1000;
 const HISTORY_PAGE = 500;
@@ -173,7 +174,8 @@ function count(members: unknown): number {
  *
  * After losing its connection the client reconnects with capped exponential backoff and full jitter, re-subscribes,
  * re-joins its channels and asks the server to replay what it missed; a channel the server cannot replay is read
- * from history. Handlers get each event once (by `event_id`), in order. Requests made while reconnecting are held
+ * from history; a node closing with 4009 (draining) is left at once for the next of several URLs. Handlers get
+ * each event once (by `event_id`), in order. Requests made while reconnecting are held
  * and sent once the new session is open. Every failure is a {@link WorkspaceError} with a `kind`.
  */
 export class AgentClient {
@@ -342,7 +344,8 @@ export class AgentClient {
         `${reason ? " " + reason : ""}); it may or may not have taken effect`);
       this.emit({ type: "disconnected", code, reason });
       recovering = true;
-      await this.pause(this.backoff(0));
+      if (code === DRAINING) this.addressIndex++;
+      else await this.pause(this.backoff(0));
     }
   }
 

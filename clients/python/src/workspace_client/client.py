@@ -41,6 +41,7 @@ DEFAULT_RECENT_EVENTS = 1000
 DEFAULT_WAIT_TIMEOUT = 30.0
 HISTORY_PAGE = 500
 _ABNORMAL = 1006
+_DRAINING = 4009
 _NO_RECONNECT = frozenset({1008, 4001, 4002, 4005, 4007})
 _PRESENCE = frozenset({"agent.joined", "agent.left", "channel.joined", "channel.left"})
 _END = object()
@@ -192,7 +193,8 @@ class AgentClient:
     """An agent's connection to a workspace, with the OpenAgents ``AgentClient`` API.
 
     After losing its connection the client reconnects with capped exponential backoff and full jitter
-    (attempt ``n`` waits a random time up to ``min(reconnect_max_delay, reconnect_initial_delay * 2**n)``),
+    (attempt ``n`` waits a random time up to ``min(reconnect_max_delay, reconnect_initial_delay * 2**n)``; a node
+    closing with 4009, draining, is left at once for the next of several URLs),
     re-subscribes, re-joins its channels and asks the server to replay what it missed; a channel the server
     cannot replay is read from history. Handlers get each event once (by ``event_id``), in order. Requests made
     while reconnecting are held (up to ``reconnect_buffer_size``) and sent once the new session is open.
@@ -403,7 +405,10 @@ class AgentClient:
                                 f"(close {code}{' ' + reason if reason else ''}); it may or may not have taken effect")
             self._emit(LifecycleEvent("disconnected", code=code, reason=reason))
             recovering = True
-            await asyncio.sleep(self._backoff(0))
+            if code == _DRAINING:
+                self._address_index += 1
+            else:
+                await asyncio.sleep(self._backoff(0))
 
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self._max_delay, self._initial_delay * (2 ** attempt))
