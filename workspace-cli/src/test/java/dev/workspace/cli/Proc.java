@@ -129,8 +129,19 @@ final class Proc implements AutoCloseable {
     }
   }
 
+  /** Sends SIGTERM with {@code kill}: {@link Process#destroy()} would also close the streams still to be read. */
   void signalTerm() {
-    process.destroy();
+    try {
+      Process kill = new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).inheritIO().start();
+      if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -TERM " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override

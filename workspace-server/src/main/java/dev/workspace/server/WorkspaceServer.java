@@ -9,6 +9,8 @@ import dev.workspace.server.core.MemoryDirectory;
 import dev.workspace.server.core.WorkspaceCore;
 import dev.workspace.server.edge.Authenticator;
 import dev.workspace.server.edge.DeliveryBatchCodec;
+import dev.workspace.server.edge.NodeStatus;
+import dev.workspace.server.edge.OpsApi;
 import dev.workspace.server.edge.RestApi;
 import dev.workspace.server.edge.ServerMetrics;
 import dev.workspace.server.edge.ServerVerticle;
@@ -37,6 +39,10 @@ public final class WorkspaceServer {
   private final List<String> deployments = new ArrayList<>();
   private final List<Long> timers = new ArrayList<>();
   private WorkspaceCore core;
+  private ServerOptions options;
+  private LocalSessions sessions;
+  private final NodeStatus status = new NodeStatus();
+  private final List<ServerVerticle> verticles = new ArrayList<>();
   private int port;
 
   private WorkspaceServer(Vertx vertx, boolean ownsVertx, String nodeId, Broker broker, Directory directory) {
@@ -119,13 +125,16 @@ public final class WorkspaceServer {
     RestApi rest = new RestApi(options, codec, core, broker, metrics, auth);
     WorkspaceServer node = new WorkspaceServer(vertx, ownsVertx, nodeId, broker, directory);
     node.core = core;
+    node.options = options;
+    node.sessions = sessions;
+    rest.operations(new OpsApi(codec, nodeId, options.getRedisUri() != null, node.status, broker, sessions, metrics));
     if (inboxSweep >= 0) {
       node.timers.add(inboxSweep);
     }
     List<ServerVerticle> verticles = new ArrayList<>();
     return broker.start(sessions)
         .compose(v -> vertx.deployVerticle(() -> {
-          ServerVerticle verticle = new ServerVerticle(options, codec, core, metrics, auth, rest);
+          ServerVerticle verticle = new ServerVerticle(options, codec, core, metrics, auth, rest, node.status);
           synchronized (verticles) {
             verticles.add(verticle);
           }
@@ -133,6 +142,7 @@ public final class WorkspaceServer {
         }, new DeploymentOptions().setInstances(options.getInstances())))
         .map(id -> {
           node.deployments.add(id);
+          node.verticles.addAll(verticles);
           node.port = verticles.get(0).actualPort();
           for (ServerVerticle v : verticles) {
             if (v.actualPort() != node.port) {
@@ -181,12 +191,27 @@ public final class WorkspaceServer {
   }
 
   /**
-   * Stops the node gracefully, as on SIGTERM.
+   * Stops the node gracefully, as on SIGTERM: {@code /ready} answers 503 at once and new WebSocket connections are
+   * refused with 503; every connected agent gets a {@code server.draining} event after what was already queued for
+   * it, and is closed with 4009 once its queue is written, or after {@link ShutdownOptions#getDrainTimeout()}; its
+   * departure is announced at once; then the node leaves the cluster and stops.
    *
    * @return completes when stopped
    */
   public Future<Void> shutdown() {
-    return close();
+    status.startDraining();
+    long timeoutMs = options.getShutdown().getDrainTimeout().toMillis();
+    LOG.info("node {} draining: {} sessions, at most {} ms", nodeId, sessions.size(), timeoutMs);
+    List<Future<Void>> drains = new ArrayList<>();
+    for (ServerVerticle v : verticles) {
+      drains.add(v.drain(timeoutMs));
+    }
+    return Future.join(drains).transform(ar -> close());
+  }
+
+  /** @return whether the node is draining: {@link #shutdown()} has begun */
+  public boolean draining() {
+    return status.draining();
   }
 
   /**

@@ -192,6 +192,7 @@ public final class AgentClientImpl implements AgentClient {
   private long requestSeq;
   private int unsentRequests;
   private int reconnectAttempt;
+  private ServerList servers;
   private long reconnectTimer = -1;
 
   private AgentClientImpl(Vertx vertx, boolean ownsVertx, AgentClientOptions options) {
@@ -304,6 +305,7 @@ public final class AgentClientImpl implements AgentClient {
       return Future.failedFuture(refused("connect failed: ", e));
     }
     target = new Target(address, agentId, metadata, ws);
+    servers = ServerList.of(address, options.getServers());
     positions.reset();
     connectPromise = Promise.promise();
     state = State.CONNECTING;
@@ -429,6 +431,7 @@ public final class AgentClientImpl implements AgentClient {
       p.fail(failure);
     } else if (failure.kind() == FailureKind.UNAVAILABLE || failure.kind() == FailureKind.TIMEOUT) {
       LOG.log(System.Logger.Level.DEBUG, "reconnect attempt failed: " + failure.getMessage());
+      moveToNextServer();
       scheduleReconnect();
     } else {
       stop(-1, failure.getMessage(), false);
@@ -445,6 +448,26 @@ public final class AgentClientImpl implements AgentClient {
         openSocket();
       }
     });
+  }
+
+  /** After a node said it is stopping: at once, to the next server when there are several. */
+  private void reconnectElsewhere() {
+    moveToNextServer();
+    state = State.RECONNECTING;
+    reconnectTimer = vertx.setTimer(1, id -> {
+      reconnectTimer = -1;
+      if (state == State.RECONNECTING) {
+        openSocket();
+      }
+    });
+  }
+
+  private void moveToNextServer() {
+    ServerAddress next = servers.next(target.address());
+    if (!next.equals(target.address())) {
+      Target t = target;
+      target = new Target(next, t.agentId(), t.metadata(), t.workspace());
+    }
   }
 
   // ------------------------------------------------------------------ losing the connection
@@ -480,7 +503,11 @@ public final class AgentClientImpl implements AgentClient {
     }
     List<PendingRequest> inFlight = takeRequests(true);
     reconnectAttempt = 0;
-    scheduleReconnect();
+    if (code == CloseCodes.DRAINING) {
+      reconnectElsewhere();
+    } else {
+      scheduleReconnect();
+    }
     failEach(inFlight, "failed: the connection was lost before the ack (" + describeClose(code, reason)
         + "); it may or may not have taken effect");
     emit(LifecycleEvent.Type.DISCONNECTED, code, reason);

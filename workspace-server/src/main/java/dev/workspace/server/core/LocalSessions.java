@@ -111,6 +111,22 @@ public final class LocalSessions {
     });
   }
 
+  /** @return how many sessions each workspace has on this node, for metrics and {@code /info} */
+  public Map<String, Integer> sessionsByWorkspace() {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    agentsByWorkspace.forEach((ws, agents) -> {
+      if (!agents.isEmpty()) {
+        out.put(ws, agents.size());
+      }
+    });
+    return out;
+  }
+
+  /** @return how many channels have members on this node, over every workspace */
+  public int channelCount() {
+    return channelMembers.size();
+  }
+
   /** @return how many sessions this node holds */
   public int size() {
     int n = 0;

@@ -66,6 +66,7 @@ final class Connection implements SessionRef {
   private volatile boolean replacedByOther;
 
   private State state = State.NEW;
+  private io.vertx.core.Promise<Void> drained;
   private String workspace;
   private String agentId;
   private long pendingBytes;
@@ -677,7 +678,39 @@ final class Connection implements SessionRef {
       slow();
       return;
     }
-    write.get().onComplete(ar -> pendingBytes -= size);
+    write.get().onComplete(ar -> {
+      pendingBytes -= size;
+      if (drained != null && pendingBytes == 0) {
+        drainDone();
+      }
+    });
+  }
+
+  /**
+   * Lame duck: queues a {@code server.draining} notice after everything already queued, then closes with 4009 once
+   * the socket has taken it all, or after {@code timeoutMs}.
+   *
+   * @return completes when the connection is closed
+   */
+  Future<Void> drain(String nodeId, long timeoutMs) {
+    if (state == State.CLOSED) {
+      return Future.succeededFuture();
+    }
+    drained = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(timeoutMs, t -> drainDone());
+    drained.future().onComplete(ar -> vertx.cancelTimer(timer));
+    if (state == State.OPEN) {
+      write(DrainNotice.encode(edge.codec(), agentId, nodeId, timeoutMs));
+    }
+    if (pendingBytes == 0) {
+      drainDone();
+    }
+    return drained.future();
+  }
+
+  private void drainDone() {
+    close(CloseCodes.DRAINING, "node draining: reconnect now");
+    drained.tryComplete();
   }
 
   private void slow() {
@@ -789,6 +822,9 @@ final class Connection implements SessionRef {
       vertx.cancelTimer(expiryTimer);
     }
     edge.forget(this);
+    if (drained != null) {
+      drained.tryComplete();
+    }
     if (was == State.OPEN || was == State.CONNECTING) {
       edge.core().disconnect(this).onFailure(e -> LOG.warn("cleanup of session {} failed: {}", sessionId, e.toString()));
       LOG.info("disconnected agent={} workspace={} session={}{}", agentId, workspace, sessionId,

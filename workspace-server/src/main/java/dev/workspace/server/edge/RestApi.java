@@ -37,6 +37,7 @@ public final class RestApi {
   private final ServerMetrics metrics;
   private final Authenticator authenticator;
   private final OriginPolicy origins;
+  private OpsApi operations;
 
   /**
    * @param options the node's options
@@ -58,6 +59,16 @@ public final class RestApi {
   }
 
   /**
+   * @param ops the operator endpoints ({@code /health}, {@code /ready}, {@code /info}, {@code /metrics}) to serve
+   *     beside the API
+   * @return this
+   */
+  public RestApi operations(OpsApi ops) {
+    this.operations = ops;
+    return this;
+  }
+
+  /**
    * @param vertx the Vert.x instance
    * @return a router serving the API
    */
@@ -71,14 +82,9 @@ public final class RestApi {
       }
       ctx.next();
     });
-    router.get("/health").handler(ctx -> json(ctx, 200,
-        codec.mapper().createObjectNode().put("status", "ok").put("node_id", core.nodeId())));
-    router.get("/ready").handler(ctx -> {
-      boolean ready = broker.isReady();
-      json(ctx, ready ? 200 : 503, codec.mapper().createObjectNode().put("ready", ready));
-    });
-    router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4")
-        .end(metrics.scrape()));
+    if (operations != null) {
+      operations.mount(router);
+    }
     router.post("/api/events")
         .handler(BodyHandler.create().setBodyLimit(options.getMaxRestBodySize()).setHandleFileUploads(false));
     router.route("/api/*").handler(this::authenticate);

@@ -36,6 +36,12 @@ public final class ServerMetrics {
     refusedEvents = Counter.builder("workspace_refused_events")
         .description("events refused for identity or permission: another agent's source_id, a forbidden channel")
         .register(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
     Gauge.builder("workspace_sessions", sessions).description("sessions connected to this node").register(registry);
   }
 

@@ -19,6 +19,7 @@ import io.vertx.ext.web.Router;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,7 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
   private final Authenticator authenticator;
   private final RestApi rest;
   private final OriginPolicy origins;
+  private final NodeStatus status;
   private final Map<String, Connection> connections = new HashMap<>();
   private final Map<String, Long> requestless = new HashMap<>();
   private final String address = "workspace.deliver." + UUID.randomUUID();
@@ -55,9 +57,11 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
    * @param metrics the node's metrics
    * @param authenticator checks tokens
    * @param rest the REST API
+   * @param status whether the node is draining: then new WebSocket handshakes are refused with HTTP 503
    */
   public ServerVerticle(ServerOptions options, FrameCodec codec, WorkspaceCore core, ServerMetrics metrics,
-      Authenticator authenticator, RestApi rest) {
+      Authenticator authenticator, RestApi rest, NodeStatus status) {
+    this.status = status;
     this.options = options;
     this.codec = codec;
     this.core = core;
@@ -133,6 +137,11 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
       h.reject(404);
       return;
     }
+    if (status.draining()) {
+      metrics.handshakeRejected();
+      h.reject(503);
+      return;
+    }
     String origin = h.headers().get("Origin");
     if (!origins.allows(origin, h.headers().get("Host"))) {
       metrics.handshakeRejected();
@@ -204,6 +213,25 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
   /** @return the port this instance listens on */
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /**
+   * Tells every connection of this instance that the node is stopping and closes each with 4009 once what was
+   * queued for it is written, or after the timeout.
+   *
+   * @param timeoutMs the longest wait per connection, in milliseconds
+   * @return completes when every connection is closed
+   */
+  public Future<Void> drain(long timeoutMs) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      List<Future<Void>> all = new java.util.ArrayList<>();
+      for (Connection c : connections.values().toArray(new Connection[0])) {
+        all.add(c.drain(core.nodeId(), timeoutMs));
+      }
+      Future.join(all).onComplete(ar -> done.complete());
+    });
+    return done.future();
   }
 
   @Override
