@@ -117,6 +117,28 @@ public final class RedisDirectory implements Directory, RedisLink.Listener {
   }
 
   @Override
+  public Future<Boolean> updateMetadata(String workspace, String agentId, String sessionId, ObjectNode metadata) {
+    if (!link.commandsUp()) {
+      return Future.failedFuture(RedisLink.unavailable(null));
+    }
+    String key = key(workspace, agentId);
+    AgentRecord mine = localAgents.get(key);
+    if (mine == null || !mine.sessionId().equals(sessionId)) {
+      return Future.succeededFuture(false);
+    }
+    AgentRecord next = new AgentRecord(mine.workspace(), mine.agentId(), metadata, mine.connectedSince(),
+        mine.nodeId(), mine.sessionId());
+    return link.eval(RedisScripts.UPDATE_AGENT, List.of(RedisKeys.agents(workspace)), agentId, sessionId,
+        toJson(next)).map(r -> {
+          boolean updated = r.toLong() == 1L;
+          if (updated) {
+            localAgents.replace(key, mine, next);
+          }
+          return updated;
+        });
+  }
+
+  @Override
   public Future<AgentRecord> agent(String workspace, String agentId) {
     if (!link.commandsUp()) {
       AgentRecord mine = localAgents.get(key(workspace, agentId));

@@ -78,6 +78,36 @@ final class RedisKeys {
     };
   }
 
+  /** @return the hash of one run: requester, target, session_id, pool, stream, state, created, updated, seq, bytes */
+  static String run(String workspace, String runId) {
+    return "ws:" + workspace + ":run:" + runId;
+  }
+
+  /** @return the list of a run's logged events, encoded, in {@code seq} order */
+  static String runLog(String workspace, String runId) {
+    return "ws:" + workspace + ":run:" + runId + ":log";
+  }
+
+  /** @return the sorted set of a workspace's open runs, scored by expiry */
+  static String openRuns(String workspace) {
+    return "ws:" + workspace + ":runs:open";
+  }
+
+  /** @return the sorted set of a requester's open runs, scored by expiry */
+  static String openRunsOf(String workspace, String requester) {
+    return "ws:" + workspace + ":runs:req:" + requester;
+  }
+
+  /** @return the prefix of each target's sorted set of open runs ({@code runId TAB requester}), scored by expiry */
+  static String openRunsAtPrefix(String workspace) {
+    return "ws:" + workspace + ":runs:tgt:";
+  }
+
+  /** @return the turn counter of a pool, for round robin among equally loaded members */
+  static String poolTurn(String workspace, String capability) {
+    return "ws:" + workspace + ":pool:" + capability + ":turn";
+  }
+
   /** @return the entry of a session in its node's agent set */
   static String nodeEntry(String workspace, String agentId, String sessionId) {
     return workspace + '\t' + agentId + '\t' + sessionId;
