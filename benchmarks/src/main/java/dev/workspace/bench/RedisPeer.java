@@ -25,15 +25,22 @@ final class RedisPeer implements Peer {
   private final Vertx vertx;
   private final ServerProcess server;
   private final Redis redis;
+  private final Redis publishing;
   private final int payloadBytes;
 
   RedisPeer(Vertx vertx, ServerProcess server, int port, int payloadBytes) {
     this.vertx = vertx;
     this.server = server;
     this.payloadBytes = payloadBytes;
-    this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString("redis://127.0.0.1:" + port)
+    this.redis = client(vertx, port, 1024);
+    this.publishing = client(vertx, port, 200_000);
+  }
+
+  /** The client preallocates room for {@code waiting} replies per connection, so subscribers get little. */
+  private static Redis client(Vertx vertx, int port, int waiting) {
+    return Redis.createClient(vertx, new RedisOptions().setConnectionString("redis://127.0.0.1:" + port)
         .setPreferredProtocolVersion(ProtocolVersion.RESP2).setMaxPoolSize(100_000).setMaxPoolWaiting(100_000)
-        .setMaxWaitingHandlers(1_000_000));
+        .setMaxWaitingHandlers(waiting));
   }
 
   @Override
@@ -85,7 +92,7 @@ final class RedisPeer implements Peer {
 
   @Override
   public Future<Publisher> publisher(String id, String topic) {
-    return redis.connect().map(conn -> new Publisher() {
+    return publishing.connect().map(conn -> new Publisher() {
       @Override
       public void execute(Runnable task) {
         task.run();
@@ -105,7 +112,7 @@ final class RedisPeer implements Peer {
 
   @Override
   public Future<Conn> responder(String id, String service) {
-    return redis.connect().compose(out -> subscribed(Command.SUBSCRIBE, List.of(service), r ->
+    return publishing.connect().compose(out -> subscribed(Command.SUBSCRIBE, List.of(service), r ->
         out.send(Request.cmd(Command.PUBLISH).arg(r.get(2).toString()).arg("{}"))).map(in -> closing(in, out)));
   }
 
@@ -113,7 +120,7 @@ final class RedisPeer implements Peer {
   public Future<Requester> requester(String id, String service) {
     String inbox = "inbox." + id;
     Map<String, Runnable> waiting = new ConcurrentHashMap<>();
-    return redis.connect().compose(out -> subscribed(Command.PSUBSCRIBE, List.of(inbox + ".*"), r -> {
+    return publishing.connect().compose(out -> subscribed(Command.PSUBSCRIBE, List.of(inbox + ".*"), r -> {
       Runnable run = waiting.remove(r.get(2).toString());
       if (run != null) {
         run.run();

@@ -24,12 +24,12 @@ record Settings(int repeats, long warmupMillis, long runMillis, List<Integer> fa
 
   /** About twenty minutes. */
   static Settings full() {
-    return new Settings(3, 1000, 4000, List.of(10, 100, 1000), 128, 16_384, 20_000, 10, 1000, 10, 1000, 10_000);
+    return new Settings(3, 1000, 4000, List.of(10, 100, 1000), 128, 16_384, 20_000, 10, 1000, 10, 200, 10_000);
   }
 
   /** About three minutes. */
   static Settings quick() {
-    return new Settings(1, 500, 2000, List.of(10, 100, 1000), 128, 16_384, 20_000, 10, 1000, 10, 1000, 2000);
+    return new Settings(1, 500, 2000, List.of(10, 100, 1000), 128, 16_384, 20_000, 10, 1000, 10, 200, 2000);
   }
 
   /** Seconds: proves the harness runs end to end, measures nothing worth reading. */
