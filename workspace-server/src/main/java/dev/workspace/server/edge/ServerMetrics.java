@@ -39,28 +39,28 @@ public final class ServerMetrics {
     Gauge.builder("workspace_sessions", sessions).description("sessions connected to this node").register(registry);
   }
 
-  void error(ErrorCode code) {
+  public void error(ErrorCode code) {
     errors.get(code).increment();
   }
 
-  void slowConsumer() {
+  public void slowConsumer() {
     slowConsumers.increment();
   }
 
-  void handshakeRejected() {
+  public void handshakeRejected() {
     handshakeRejections.increment();
   }
 
-  void authFailure() {
+  public void authFailure() {
     authFailures.increment();
   }
 
-  void refusedEvent() {
+  public void refusedEvent() {
     refusedEvents.increment();
   }
 
   /** Counts a limit passed: {@code rate}, {@code flood}, {@code errors_in_row}, {@code frame_size}, ... */
-  void limitHit(String limit) {
+  public void limitHit(String limit) {
     limitHits.computeIfAbsent(limit, l -> Counter.builder("workspace_limit_hits").tag("limit", l)
         .description("times a connection or request passed a configured limit").register(registry)).increment();
   }

@@ -1,4 +1,4 @@
-package dev.workspace.server.edge;
+package dev.workspace.server.session;
 
 /**
  * A token bucket: holds at most {@code burst} tokens, refilled at {@code perSecond}; each frame takes one. Not

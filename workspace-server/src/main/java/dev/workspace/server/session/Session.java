@@ -1,0 +1,350 @@
+package dev.workspace.server.session;
+
+import dev.workspace.model.AckResult;
+import dev.workspace.model.CloseCodes;
+import dev.workspace.model.ErrorCode;
+import dev.workspace.model.Frame;
+import dev.workspace.model.ProtocolException;
+import dev.workspace.server.core.DeliveryBatch;
+import dev.workspace.server.core.Replay;
+import dev.workspace.server.core.SessionRef;
+import dev.workspace.server.core.WorkspaceCore;
+import dev.workspace.server.edge.Authenticator;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent's session, whatever carries it: the state machine ({@code connect} first, then requests, then
+ * closed), who the agent is and what it may do ({@link Access}), its subscription patterns, its limits
+ * ({@link SessionLimits}), its token's expiry, and the order of what it is sent ({@link StreamGate}). It knows
+ * nothing of sockets: a {@link Transport} carries its frames, and {@link Requests} turns each request into a
+ * core call and the core's typed result into an ack.
+ *
+ * <p>Thread rules. A session belongs to the event loop of its transport ({@link Transport#context()}).
+ * {@link #receive(String)}, {@link #deliver(DeliveryBatch)}, {@link #close(short, String)},
+ * {@link #transportClosed()} and {@link #slowConsumer()} must be called on that event loop. The
+ * {@link SessionRef} methods ({@link #sessionId()}, {@link #workspace()}, {@link #agentId()},
+ * {@link #deliveryAddress()}, {@link #accepts(String)}, {@link #hold(String)}, {@link #mayUseChannel(String)},
+ * {@link #replaced()}) may be called from any thread; they touch only thread-safe state, and {@link #replaced()}
+ * hops to the event loop before it closes.
+ */
+public final class Session implements SessionRef {
+  private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
+  private enum State { NEW, CONNECTING, OPEN, CLOSED }
+
+  final SessionHost host;
+  private final Transport transport;
+  private final Context context;
+  private final Vertx vertx;
+  private final String sessionId = UUID.randomUUID().toString();
+  final StreamGate gate;
+  final SessionLimits limits;
+  private final Requests requests;
+  private final Opening opening;
+  final Subscriptions subscriptions;
+  private volatile ChannelPermissions permissions = ChannelPermissions.ALL;
+  private volatile boolean replacedByOther;
+  private volatile String workspace;
+  private volatile String agentId;
+  private volatile State state = State.NEW;
+  private long handshakeTimer = -1;
+  private long expiryTimer = -1;
+
+  Session(SessionHost host, Transport transport, String queryWorkspace, Authenticator.Identity handshakeIdentity) {
+    this.host = host;
+    this.transport = transport;
+    this.context = transport.context();
+    this.vertx = context.owner();
+    this.gate = new StreamGate(host.options().getOutboundQueueBytes());
+    this.limits = new SessionLimits(host.options(), host.metrics(),
+        () -> "session=" + sessionId + " agent=" + agentId + " remote=" + transport.remoteAddress(), System.nanoTime());
+    this.subscriptions = new Subscriptions(limits);
+    this.requests = new Requests(this, host.core());
+    this.opening = new Opening(this, host, queryWorkspace, handshakeIdentity);
+  }
+
+  void start() {
+    long timeout = host.options().getHandshakeTimeout().toMillis();
+    handshakeTimer = vertx.setTimer(timeout, t -> {
+      handshakeTimer = -1;
+      if (state == State.NEW || state == State.CONNECTING) {
+        close(CloseCodes.HANDSHAKE_TIMEOUT, "no connect within " + timeout + " ms");
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ SessionRef (any thread)
+
+  @Override
+  public String sessionId() {
+    return sessionId;
+  }
+
+  @Override
+  public String workspace() {
+    return workspace;
+  }
+
+  @Override
+  public String agentId() {
+    return agentId;
+  }
+
+  @Override
+  public String deliveryAddress() {
+    return host.address();
+  }
+
+  @Override
+  public boolean accepts(String eventName) {
+    return subscriptions.accepts(eventName);
+  }
+
+  @Override
+  public void hold(String stream) {
+    gate.hold(stream);
+  }
+
+  @Override
+  public boolean mayUseChannel(String channel) {
+    return permissions.allows(channel);
+  }
+
+  @Override
+  public void replaced() {
+    replacedByOther = true;
+    context.runOnContext(v -> close(CloseCodes.REPLACED, "another connection took over agent '" + agentId + "'"));
+  }
+
+  // ------------------------------------------------------------------ from the transport (event loop)
+
+  /** @return whether {@code connect} succeeded and the session is not closed; any thread */
+  public boolean isOpen() {
+    return state == State.OPEN;
+  }
+
+  /**
+   * Handles one client frame: checks the rate, decodes it, and answers it (every request gets an ack or an
+   * error, a mistake counts towards the errors in a row).
+   *
+   * @param text the frame's JSON text
+   */
+  public void receive(String text) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    SessionLimits.Admission admission = limits.admit(System.nanoTime());
+    if (admission == SessionLimits.Admission.FLOOD) {
+      close(CloseCodes.FLOODING, limits.floodReason());
+      return;
+    }
+    if (admission == SessionLimits.Admission.REFUSE) {
+      error(Requests.peekId(host.codec(), text), ErrorCode.RATE_LIMITED, limits.rateMessage());
+      return;
+    }
+    try {
+      handle(text);
+    } catch (RuntimeException e) {
+      LOG.error("frame of session {} failed", sessionId, e);
+      error(null, ErrorCode.INTERNAL, "the server could not complete this request");
+    }
+  }
+
+  private void handle(String text) {
+    Frame.ClientFrame frame;
+    try {
+      frame = host.codec().decodeClient(text);
+    } catch (ProtocolException e) {
+      error(e.requestId(), e.code(), e.getMessage());
+      return;
+    }
+    if (frame instanceof Frame.Pong) {
+      return;
+    }
+    if (frame instanceof Frame.Ping p) {
+      limits.answered();
+      write(host.codec().encodeBytes(new Frame.Pong(p.id())));
+    } else if (frame instanceof Frame.Connect c) {
+      if (state != State.NEW) {
+        error(c.id(), ErrorCode.ALREADY_CONNECTED, "this connection already sent connect");
+        return;
+      }
+      state = State.CONNECTING;
+      opening.start(c);
+    } else if (state != State.OPEN) {
+      error(frame.id(), ErrorCode.NOT_CONNECTED, "send connect first");
+    } else {
+      try {
+        requests.dispatch(frame);
+      } catch (ProtocolException e) {
+        error(frame.id(), e.code(), e.getMessage());
+      }
+    }
+  }
+
+  /** The core accepted {@code connect}: the session opens, answers, and sends what it held. */
+  void opened(String id, WorkspaceCore.Outcome<AckResult.Connected> outcome, Authenticator.Identity identity) {
+    state = State.OPEN;
+    if (handshakeTimer >= 0) {
+      vertx.cancelTimer(handshakeTimer);
+      handshakeTimer = -1;
+    }
+    if (identity != null && identity.expiresAt() > 0) {
+      expiryTimer = vertx.setTimer(Math.max(1, identity.expiresAt() - System.currentTimeMillis()), t -> {
+        expiryTimer = -1;
+        LOG.info("token expired session={} agent={} workspace={}", sessionId, agentId, workspace);
+        close(CloseCodes.TOKEN_EXPIRED, "token expired");
+      });
+    }
+    ack(id, outcome.result().withSession(host.options().getPingInterval().toMillis(),
+        host.options().getPingTimeout().toMillis(), subscriptions.patterns()));
+    outcome.replays().forEach(this::release);
+    gate.open(this::write);
+    transport.opened();
+    LOG.info("connected agent={} workspace={} session={} remote={}{}", agentId, workspace, sessionId,
+        transport.remoteAddress(), identity != null ? " (token)" : "");
+  }
+
+  boolean isClosed() {
+    return state == State.CLOSED;
+  }
+
+  /** The checks of {@code connect} refused it, or the core could not start: a new {@code connect} may follow. */
+  void connectRefused() {
+    state = State.NEW;
+    gate.cancelAll();
+  }
+
+  /** The checks of {@code connect} passed: the session is the agent's while the core attaches it. */
+  void identified(String ws, String agent, ChannelPermissions allowed, List<String> initialPatterns) {
+    state = State.CONNECTING;
+    workspace = ws;
+    agentId = agent;
+    permissions = allowed;
+    subscriptions.set(initialPatterns);
+  }
+
+  // ------------------------------------------------------------------ outbound (event loop)
+
+  /**
+   * Takes an event batch that reached this session's event loop.
+   *
+   * @param batch the batch
+   */
+  public void deliver(DeliveryBatch batch) {
+    if (state != State.CLOSED && !gate.deliver(batch.stream(), batch.offset(), batch.frame(), this::write)) {
+      slowConsumer();
+    }
+  }
+
+  void release(Replay replay) {
+    gate.release(replay, this::write);
+  }
+
+  private boolean write(byte[] frame) {
+    if (state == State.CLOSED) {
+      return false;
+    }
+    if (!transport.write(frame)) {
+      slowConsumer();
+      return false;
+    }
+    return true;
+  }
+
+  void ack(String id, AckResult result) {
+    limits.answered();
+    write(host.codec().encodeAck(id, result));
+  }
+
+  void error(String id, ErrorCode code, String message) {
+    write(host.codec().encodeBytes(new Frame.ErrorFrame(id, code, message)));
+    int inRow = limits.erred(code);
+    if (inRow > 0 && state != State.CLOSED) {
+      close(CloseCodes.FLOODING, inRow + " errors in a row");
+    }
+  }
+
+  void fail(String id, Throwable cause) {
+    if (cause instanceof ProtocolException pe) {
+      error(id, pe.code(), pe.getMessage());
+    } else {
+      LOG.error("request {} of session {} failed", id, sessionId, cause);
+      error(id, ErrorCode.INTERNAL, "the server could not complete this request");
+    }
+  }
+
+  <T> void onContext(Future<T> future, Handler<AsyncResult<T>> handler) {
+    future.onComplete(ar -> {
+      if (Vertx.currentContext() == context) {
+        handler.handle(ar);
+      } else {
+        context.runOnContext(v -> handler.handle(ar));
+      }
+    });
+  }
+
+  ChannelPermissions permissions() {
+    return permissions;
+  }
+
+  String remoteAddress() {
+    return transport.remoteAddress();
+  }
+
+  // ------------------------------------------------------------------ closing (event loop)
+
+  /** Closes the session because its outbound queue or held events passed their bound. */
+  public void slowConsumer() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    host.metrics().slowConsumer();
+    LOG.warn("closing slow consumer agent={} session={} held={} bytes", agentId, sessionId, gate.heldBytes());
+    close(CloseCodes.SLOW_CONSUMER, "outbound queue passed " + host.options().getOutboundQueueBytes() + " bytes");
+  }
+
+  /**
+   * Closes the transport with a code and ends the session.
+   *
+   * @param code the close code
+   * @param reason why, for people; clipped to 120 characters
+   */
+  public void close(short code, String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    LOG.info("closing session={} agent={} code={} reason={}", sessionId, agentId, code, reason);
+    transport.close(code, reason.length() <= 120 ? reason : reason.substring(0, 120));
+    transportClosed();
+  }
+
+  /** Ends the session because its transport closed: the agent leaves, if this was its current session. */
+  public void transportClosed() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    State was = state;
+    state = State.CLOSED;
+    for (long timer : new long[] {handshakeTimer, expiryTimer}) {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+    }
+    host.forget(this);
+    if (was == State.OPEN || was == State.CONNECTING) {
+      host.core().disconnect(this)
+          .onFailure(e -> LOG.warn("cleanup of session {} failed: {}", sessionId, e.toString()));
+      LOG.info("disconnected agent={} workspace={} session={}{}", agentId, workspace, sessionId,
+          replacedByOther ? " (replaced)" : "");
+    }
+  }
+}
