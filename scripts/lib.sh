@@ -2,6 +2,7 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SERVER_JAR="$ROOT/workspace-server/target/workspace-server-0.1.0-SNAPSHOT.jar"
+CLI_JAR="$ROOT/workspace-cli/target/workspace-cli-0.1.0-SNAPSHOT.jar"
 
 # Runs a command as root (directly, or through sudo when not root).
 as_root() {
@@ -24,7 +25,7 @@ need_packages() {
 # Builds the server jar when it is missing or older than any source file.
 build_if_needed() {
   need_packages java:openjdk-17-jdk-headless mvn:maven
-  if [ ! -f "$SERVER_JAR" ] || [ -n "$(find "$ROOT" -path '*/src/main/*' -newer "$SERVER_JAR" -print -quit)" ] \
+  if [ ! -f "$SERVER_JAR" ] || [ ! -f "$CLI_JAR" ] || [ -n "$(find "$ROOT" -path '*/src/main/*' -newer "$SERVER_JAR" -print -quit)" ] \
       || [ -n "$(find "$ROOT" -name pom.xml -newer "$SERVER_JAR" -print -quit)" ]; then
     echo "building..." >&2
     (cd "$ROOT" && mvn -q -B -ntp -DskipTests install) >&2

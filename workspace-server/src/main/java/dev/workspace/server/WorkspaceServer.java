@@ -181,6 +181,15 @@ public final class WorkspaceServer {
   }
 
   /**
+   * Stops the node gracefully, as on SIGTERM.
+   *
+   * @return completes when stopped
+   */
+  public Future<Void> shutdown() {
+    return close();
+  }
+
+  /**
    * Stops the node: closes every connection with 1001, then the broker.
    *
    * @return completes when stopped

@@ -17,8 +17,14 @@ import java.nio.charset.StandardCharsets;
 final class MessageAssembler {
   /** Where messages and violations go. */
   interface Sink {
-    /** A complete, valid text message. */
-    void message(String text);
+    /**
+     * A complete, valid text message.
+     *
+     * @param text the message
+     * @param admitted false when one of its frames was beyond the connection's frame budget: the message must be
+     *     refused, not processed
+     */
+    void message(String text, boolean admitted);
 
     /** The peer broke a rule; the connection must be closed with this code. */
     void violation(short code, String reason);
@@ -31,6 +37,7 @@ final class MessageAssembler {
   private byte[] partial;
   private int partialLength;
   private boolean broken;
+  private boolean refused;
 
   /**
    * @param maxMessageSize largest message in bytes
@@ -41,8 +48,13 @@ final class MessageAssembler {
     this.sink = sink;
   }
 
-  /** Takes the next frame the peer sent. */
-  void feed(WebSocketFrame frame) {
+  /**
+   * Takes the next frame the peer sent.
+   *
+   * @param frame the frame
+   * @param admitted whether the frame was within the connection's frame budget
+   */
+  void feed(WebSocketFrame frame, boolean admitted) {
     if (broken) {
       return;
     }
@@ -67,13 +79,15 @@ final class MessageAssembler {
         fail(CloseCodes.MESSAGE_TOO_BIG, "message larger than " + maxMessageSize + " bytes");
         return;
       }
-      complete(bytes, bytes.length);
+      complete(bytes, bytes.length, admitted);
       return;
     }
     if (partial == null) {
       partial = new byte[Math.min(maxMessageSize, Math.max(1024, bytes.length * 2))];
       partialLength = 0;
+      refused = false;
     }
+    refused |= !admitted;
     if ((long) partialLength + bytes.length > maxMessageSize) {
       partial = null;
       fail(CloseCodes.MESSAGE_TOO_BIG, "message larger than " + maxMessageSize + " bytes");
@@ -90,11 +104,11 @@ final class MessageAssembler {
       byte[] whole = partial;
       int length = partialLength;
       partial = null;
-      complete(whole, length);
+      complete(whole, length, !refused);
     }
   }
 
-  private void complete(byte[] bytes, int length) {
+  private void complete(byte[] bytes, int length, boolean admitted) {
     String text;
     try {
       text = utf8.reset().decode(ByteBuffer.wrap(bytes, 0, length)).toString();
@@ -102,7 +116,7 @@ final class MessageAssembler {
       fail(CloseCodes.INVALID_PAYLOAD, "text frame is not valid UTF-8");
       return;
     }
-    sink.message(text);
+    sink.message(text, admitted);
   }
 
   private void fail(short code, String reason) {

@@ -126,6 +126,14 @@ public final class RestApi {
     }
     access.atRequest(ctx.request().getHeader("Authorization")).onComplete(ar -> {
       if (ar.succeeded()) {
+        try {
+          Access.requestAgent(ctx.request().getHeader("X-Agent-Id"), ar.result());
+        } catch (ProtocolException e) {
+          LOG.warn("refused X-Agent-Id REST remote={} path={}: not the token's agent", ctx.request().remoteAddress(),
+              ctx.request().path());
+          error(ctx, e);
+          return;
+        }
         ctx.put(IDENTITY, ar.result());
         ctx.next();
         return;

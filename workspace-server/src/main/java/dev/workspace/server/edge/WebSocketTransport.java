@@ -8,17 +8,22 @@ import dev.workspace.server.session.Session;
 import dev.workspace.server.session.Transport;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.internal.http.WebSocketInternal;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link Session}'s WebSocket: assembles and checks incoming frames (size, UTF-8, data type), writes outgoing
- * frames as they are (the same bytes for every receiver of an event) while bounding the bytes not yet flushed,
- * pings an open session and closes it when no frame came back in time, and maps protocol violations to close
- * codes. Lives on the socket's event loop.
+ * A {@link Session}'s WebSocket: assembles and checks incoming frames (size, UTF-8, data type, reserved bits),
+ * counts every frame, control frames included, against the session's frame budget, answers WebSocket pings
+ * within the outbound bound, writes outgoing frames as they are (the same bytes for every receiver of an event)
+ * while bounding the bytes not yet flushed, pings an open session and closes it when no frame came back in time,
+ * and maps protocol violations to close codes. Lives on the socket's event loop.
  */
 final class WebSocketTransport implements Transport {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketTransport.class);
@@ -31,6 +36,7 @@ final class WebSocketTransport implements Transport {
   private final String remote;
   private final byte[] ping;
   private Session session;
+  private MessageAssembler assembler;
   private long pendingBytes;
   private long lastSeen = System.nanoTime();
   private long pingTimer = -1;
@@ -53,27 +59,67 @@ final class WebSocketTransport implements Transport {
    */
   void attach(Session s) {
     this.session = s;
-    MessageAssembler assembler = new MessageAssembler(options.getMaxMessageSize(), new MessageAssembler.Sink() {
+    this.assembler = new MessageAssembler(options.getMaxMessageSize(), new MessageAssembler.Sink() {
       @Override
-      public void message(String text) {
-        lastSeen = System.nanoTime();
-        session.receive(text);
+      public void message(String text, boolean admitted) {
+        session.receive(text, admitted);
       }
 
       @Override
       public void violation(short code, String reason) {
-        metrics.limitHit("protocol_" + code);
-        LOG.warn("protocol violation session={} agent={} remote={}: {}", session.sessionId(), session.agentId(),
-            remote, reason);
-        session.close(code, reason);
+        protocolViolation(code, reason);
       }
     });
-    socket.frameHandler(assembler::feed);
+    FrameGuard.install(socket, new FrameGuard.Listener() {
+      @Override
+      public void ping(Buffer payload) {
+        onPing(payload);
+      }
+
+      @Override
+      public void violation(short code, String reason) {
+        protocolViolation(code, reason);
+      }
+    });
+    socket.frameHandler(this::onFrame);
     socket.exceptionHandler(this::onSocketError);
     socket.closeHandler(v -> {
       stopPings();
       session.transportClosed();
     });
+  }
+
+  private void protocolViolation(short code, String reason) {
+    metrics.limitHit("protocol_" + code);
+    LOG.warn("protocol violation session={} agent={} remote={}: {}", session.sessionId(), session.agentId(), remote,
+        reason);
+    session.close(code, reason);
+  }
+
+  /** Every frame but a ping (see {@link #onPing}) and a close: each one counts against the frame budget. */
+  private void onFrame(WebSocketFrame frame) {
+    if (frame.isClose()) {
+      return;
+    }
+    lastSeen = System.nanoTime();
+    if (session.isClosed()) {
+      return;
+    }
+    boolean admitted = session.admit();
+    if (!session.isClosed()) {
+      assembler.feed(frame, admitted);
+    }
+  }
+
+  /** A WebSocket PING, before or after connect: answered with a PONG when within the frame budget. */
+  private void onPing(Buffer payload) {
+    lastSeen = System.nanoTime();
+    if (session.isClosed() || !session.admit()) {
+      return;
+    }
+    if (!queue(payload.length() + 2, () -> socket.writePong(payload))) {
+      session.slowConsumer();
+    }
   }
 
   private void onSocketError(Throwable e) {
@@ -97,13 +143,27 @@ final class WebSocketTransport implements Transport {
 
   @Override
   public boolean write(byte[] frame) {
-    int size = frame.length;
+    return queue(frame.length, () -> socket.writeFrame(TextFrames.of(frame)));
+  }
+
+  /**
+   * Writes what {@code write} produces, counting its {@code size} bytes against the outbound bound until the
+   * socket has taken them. Before judging the bound passed, what is waiting for the end of the read is flushed, so
+   * that only bytes the peer has not taken count, not replies to a burst of frames that arrived in one read.
+   *
+   * @return false when the bound is passed and nothing was written
+   */
+  private boolean queue(int size, Supplier<Future<Void>> write) {
+    long bound = options.getOutboundQueueBytes();
+    if (pendingBytes + size > bound && socket instanceof WebSocketInternal internal) {
+      internal.channelHandlerContext().flush();
+    }
     pendingBytes += size;
-    if (pendingBytes > options.getOutboundQueueBytes()) {
+    if (pendingBytes > bound) {
       LOG.debug("outbound queue of session {} full: {} bytes", session.sessionId(), pendingBytes);
       return false;
     }
-    socket.writeFrame(TextFrames.of(frame)).onComplete(ar -> pendingBytes -= size);
+    write.get().onComplete(ar -> pendingBytes -= size);
     return true;
   }
 

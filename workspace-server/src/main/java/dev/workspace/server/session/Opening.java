@@ -9,6 +9,7 @@ import dev.workspace.model.ProtocolException;
 import dev.workspace.server.core.WorkspaceCore;
 import dev.workspace.server.edge.Authenticator;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.slf4j.Logger;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * A session's {@code connect}: its credentials ({@link Access#atConnect}), then who the agent is and where
  * ({@link Access}), the limits on what it recovers and subscribes to, and then the core. A refusal of the
  * credentials or the workspace closes the session; any other mistake is an error, and another {@code connect}
- * may follow. Lives on the session's event loop.
+ * may follow. It also holds the session's deadlines: the handshake timeout, and the token's expiry. Lives on the
+ * session's event loop.
  */
 final class Opening {
   private static final Logger LOG = LoggerFactory.getLogger(Opening.class);
@@ -27,12 +29,49 @@ final class Opening {
   private final SessionHost host;
   private final String queryWorkspace;
   private final Authenticator.Identity handshake;
+  private final Vertx vertx;
+  private long handshakeTimer = -1;
+  private long expiryTimer = -1;
 
   Opening(Session session, SessionHost host, String queryWorkspace, Authenticator.Identity handshake) {
     this.session = session;
     this.host = host;
     this.queryWorkspace = queryWorkspace;
     this.handshake = handshake;
+    this.vertx = session.context().owner();
+  }
+
+  /** Closes the session when no {@code connect} succeeded within the handshake timeout. */
+  void startTimer() {
+    long timeout = host.options().getHandshakeTimeout().toMillis();
+    handshakeTimer = vertx.setTimer(timeout, t -> {
+      handshakeTimer = -1;
+      if (!session.isOpen()) {
+        session.close(CloseCodes.HANDSHAKE_TIMEOUT, "no connect within " + timeout + " ms");
+      }
+    });
+  }
+
+  /** The session opened: the handshake timer stops, and a token's expiry will close the session. */
+  void armExpiry(Authenticator.Identity identity) {
+    vertx.cancelTimer(handshakeTimer);
+    handshakeTimer = -1;
+    if (identity != null && identity.expiresAt() > 0) {
+      expiryTimer = vertx.setTimer(Math.max(1, identity.expiresAt() - System.currentTimeMillis()), t -> {
+        expiryTimer = -1;
+        LOG.info("token expired session={} agent={} workspace={}", session.sessionId(), session.agentId(),
+            session.workspace());
+        session.close(CloseCodes.TOKEN_EXPIRED, "token expired");
+      });
+    }
+  }
+
+  void cancelTimers() {
+    for (long timer : new long[] {handshakeTimer, expiryTimer}) {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+    }
   }
 
   void start(Frame.Connect c) {
@@ -106,7 +145,7 @@ final class Opening {
       if (ar.failed()) {
         host.core().disconnect(session);
         session.connectRefused();
-        session.fail(c.id(), ar.cause());
+        Requests.fail(session, c.id(), ar.cause());
         return;
       }
       session.opened(c.id(), ar.result(), identity);

@@ -77,7 +77,7 @@ final class Requests {
       } else if (ar.cause() instanceof ProtocolException pe && pe.code() == ErrorCode.FORBIDDEN) {
         refuseEvent(id, p, pe);
       } else {
-        session.fail(id, ar.cause());
+        fail(session, id, ar.cause());
       }
     });
   }
@@ -105,7 +105,7 @@ final class Requests {
         ar.result().replays().forEach(session::release);
       } else {
         session.gate.cancel(StreamKey.channel(channel).toString());
-        session.fail(id, ar.cause());
+        fail(session, id, ar.cause());
       }
     });
   }
@@ -123,9 +123,22 @@ final class Requests {
       if (ar.succeeded()) {
         session.ack(id, ar.result());
       } else {
-        session.fail(id, ar.cause());
+        fail(session, id, ar.cause());
       }
     });
+  }
+
+  /**
+   * Answers a request whose core call failed: with its code when the failure is a {@link ProtocolException},
+   * else as an internal error (logged).
+   */
+  static void fail(Session session, String id, Throwable cause) {
+    if (cause instanceof ProtocolException pe) {
+      session.error(id, pe.code(), pe.getMessage());
+    } else {
+      LOG.error("request {} of session {} failed", id, session.sessionId(), cause);
+      session.error(id, ErrorCode.INTERNAL, "the server could not complete this request");
+    }
   }
 
   /**

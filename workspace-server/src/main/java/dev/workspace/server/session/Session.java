@@ -28,12 +28,12 @@ import org.slf4j.LoggerFactory;
  * core call and the core's typed result into an ack.
  *
  * <p>Thread rules. A session belongs to the event loop of its transport ({@link Transport#context()}).
- * {@link #receive(String)}, {@link #deliver(DeliveryBatch)}, {@link #close(short, String)},
+ * {@link #admit()}, {@link #receive(String)}, {@link #deliver(DeliveryBatch)}, {@link #close(short, String)},
  * {@link #transportClosed()} and {@link #slowConsumer()} must be called on that event loop. The
  * {@link SessionRef} methods ({@link #sessionId()}, {@link #workspace()}, {@link #agentId()},
  * {@link #deliveryAddress()}, {@link #accepts(String)}, {@link #hold(String)}, {@link #mayUseChannel(String)},
- * {@link #replaced()}) may be called from any thread; they touch only thread-safe state, and {@link #replaced()}
- * hops to the event loop before it closes.
+ * {@link #replaced()}) and {@link #isOpen()}, {@link #isClosed()} may be called from any thread; they touch only
+ * thread-safe state, and {@link #replaced()} hops to the event loop before it closes.
  */
 public final class Session implements SessionRef {
   private static final Logger LOG = LoggerFactory.getLogger(Session.class);
@@ -43,7 +43,6 @@ public final class Session implements SessionRef {
   final SessionHost host;
   private final Transport transport;
   private final Context context;
-  private final Vertx vertx;
   private final String sessionId = UUID.randomUUID().toString();
   final StreamGate gate;
   final SessionLimits limits;
@@ -55,14 +54,11 @@ public final class Session implements SessionRef {
   private volatile String workspace;
   private volatile String agentId;
   private volatile State state = State.NEW;
-  private long handshakeTimer = -1;
-  private long expiryTimer = -1;
 
   Session(SessionHost host, Transport transport, String queryWorkspace, Authenticator.Identity handshakeIdentity) {
     this.host = host;
     this.transport = transport;
     this.context = transport.context();
-    this.vertx = context.owner();
     this.gate = new StreamGate(host.options().getOutboundQueueBytes());
     this.limits = new SessionLimits(host.options(), host.metrics(),
         () -> "session=" + sessionId + " agent=" + agentId + " remote=" + transport.remoteAddress(), System.nanoTime());
@@ -72,16 +68,8 @@ public final class Session implements SessionRef {
   }
 
   void start() {
-    long timeout = host.options().getHandshakeTimeout().toMillis();
-    handshakeTimer = vertx.setTimer(timeout, t -> {
-      handshakeTimer = -1;
-      if (state == State.NEW || state == State.CONNECTING) {
-        close(CloseCodes.HANDSHAKE_TIMEOUT, "no connect within " + timeout + " ms");
-      }
-    });
+    opening.startTimer();
   }
-
-  // ------------------------------------------------------------------ SessionRef (any thread)
 
   @Override
   public String sessionId() {
@@ -124,29 +112,50 @@ public final class Session implements SessionRef {
     context.runOnContext(v -> close(CloseCodes.REPLACED, "another connection took over agent '" + agentId + "'"));
   }
 
-  // ------------------------------------------------------------------ from the transport (event loop)
-
   /** @return whether {@code connect} succeeded and the session is not closed; any thread */
   public boolean isOpen() {
     return state == State.OPEN;
   }
 
   /**
-   * Handles one client frame: checks the rate, decodes it, and answers it (every request gets an ack or an
-   * error, a mistake counts towards the errors in a row).
+   * Takes one incoming frame from the frame budget. A transport whose frames are not whole messages (a WebSocket,
+   * whose control and continuation frames count too) calls this per frame; a session that keeps sending past the
+   * budget is closed with 4008.
+   *
+   * @return whether the frame is within the budget and may be processed
+   */
+  public boolean admit() {
+    SessionLimits.Admission admission = limits.admit(System.nanoTime());
+    if (admission == SessionLimits.Admission.FLOOD) {
+      close(CloseCodes.FLOODING, limits.floodReason());
+    }
+    return admission == SessionLimits.Admission.HANDLE;
+  }
+
+  /**
+   * Handles one client frame, counted against the frame budget here ({@link #receive(String, boolean)} for a
+   * transport that counts its own frames).
    *
    * @param text the frame's JSON text
    */
   public void receive(String text) {
+    if (state != State.CLOSED) {
+      receive(text, admit());
+    }
+  }
+
+  /**
+   * Handles one client frame: decodes and answers it (every request gets an ack or an error, and a mistake counts
+   * towards the errors in a row), or refuses it with {@code rate_limited} when it was beyond the frame budget.
+   *
+   * @param text the frame's JSON text
+   * @param admitted whether {@link #admit()} let it through
+   */
+  public void receive(String text, boolean admitted) {
     if (state == State.CLOSED) {
       return;
     }
-    SessionLimits.Admission admission = limits.admit(System.nanoTime());
-    if (admission == SessionLimits.Admission.FLOOD) {
-      close(CloseCodes.FLOODING, limits.floodReason());
-      return;
-    }
-    if (admission == SessionLimits.Admission.REFUSE) {
+    if (!admitted) {
       error(Requests.peekId(host.codec(), text), ErrorCode.RATE_LIMITED, limits.rateMessage());
       return;
     }
@@ -193,17 +202,7 @@ public final class Session implements SessionRef {
   /** The core accepted {@code connect}: the session opens, answers, and sends what it held. */
   void opened(String id, WorkspaceCore.Outcome<AckResult.Connected> outcome, Authenticator.Identity identity) {
     state = State.OPEN;
-    if (handshakeTimer >= 0) {
-      vertx.cancelTimer(handshakeTimer);
-      handshakeTimer = -1;
-    }
-    if (identity != null && identity.expiresAt() > 0) {
-      expiryTimer = vertx.setTimer(Math.max(1, identity.expiresAt() - System.currentTimeMillis()), t -> {
-        expiryTimer = -1;
-        LOG.info("token expired session={} agent={} workspace={}", sessionId, agentId, workspace);
-        close(CloseCodes.TOKEN_EXPIRED, "token expired");
-      });
-    }
+    opening.armExpiry(identity);
     ack(id, outcome.result().withSession(host.options().getPingInterval().toMillis(),
         host.options().getPingTimeout().toMillis(), subscriptions.patterns()));
     outcome.replays().forEach(this::release);
@@ -213,7 +212,8 @@ public final class Session implements SessionRef {
         transport.remoteAddress(), identity != null ? " (token)" : "");
   }
 
-  boolean isClosed() {
+  /** @return whether the session has ended; any thread */
+  public boolean isClosed() {
     return state == State.CLOSED;
   }
 
@@ -231,8 +231,6 @@ public final class Session implements SessionRef {
     permissions = allowed;
     subscriptions.set(initialPatterns);
   }
-
-  // ------------------------------------------------------------------ outbound (event loop)
 
   /**
    * Takes an event batch that reached this session's event loop.
@@ -273,15 +271,6 @@ public final class Session implements SessionRef {
     }
   }
 
-  void fail(String id, Throwable cause) {
-    if (cause instanceof ProtocolException pe) {
-      error(id, pe.code(), pe.getMessage());
-    } else {
-      LOG.error("request {} of session {} failed", id, sessionId, cause);
-      error(id, ErrorCode.INTERNAL, "the server could not complete this request");
-    }
-  }
-
   <T> void onContext(Future<T> future, Handler<AsyncResult<T>> handler) {
     future.onComplete(ar -> {
       if (Vertx.currentContext() == context) {
@@ -300,7 +289,9 @@ public final class Session implements SessionRef {
     return transport.remoteAddress();
   }
 
-  // ------------------------------------------------------------------ closing (event loop)
+  Context context() {
+    return context;
+  }
 
   /** Closes the session because its outbound queue or held events passed their bound. */
   public void slowConsumer() {
@@ -334,11 +325,7 @@ public final class Session implements SessionRef {
     }
     State was = state;
     state = State.CLOSED;
-    for (long timer : new long[] {handshakeTimer, expiryTimer}) {
-      if (timer >= 0) {
-        vertx.cancelTimer(timer);
-      }
-    }
+    opening.cancelTimers();
     host.forget(this);
     if (was == State.OPEN || was == State.CONNECTING) {
       host.core().disconnect(this)

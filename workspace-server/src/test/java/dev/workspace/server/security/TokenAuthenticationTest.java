@@ -250,6 +250,21 @@ class TokenAuthenticationTest {
   }
 
   @Test
+  void everyRestRouteRefusesAnXAgentIdOtherThanTheTokensSubject() {
+    int port = server.port();
+    String bearer = "Bearer " + tokens.valid("bob", "alpha");
+    for (String uri : new String[] {"/api/agents", "/api/channels", "/api/channels/general/messages"}) {
+      Wire.Response refused = Wire.http(vertx, port, HttpMethod.GET, uri,
+          Map.of("Authorization", bearer, "X-Agent-Id", "insider"), null);
+      assertEquals(403, refused.status(), uri + ": " + refused.body());
+      assertEquals("forbidden", refused.json().get("code").asText(), uri);
+      Wire.Response same = Wire.http(vertx, port, HttpMethod.GET, uri,
+          Map.of("Authorization", bearer, "X-Agent-Id", "bob"), null);
+      assertEquals(200, same.status(), uri + ": " + same.body());
+    }
+  }
+
+  @Test
   void serverInTokenModeWithoutAKeyDoesNotStart() {
     Throwable failure = WorkspaceServer.start(TestServers.options().setAuthMode(
         dev.workspace.server.ServerOptions.AuthMode.TOKEN)).toCompletionStage().toCompletableFuture()

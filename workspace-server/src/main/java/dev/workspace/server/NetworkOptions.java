@@ -1,0 +1,66 @@
+package dev.workspace.server;
+
+import dev.workspace.server.config.Setting;
+import java.util.Objects;
+
+/** Where a node listens. Setters check their argument and return {@code this}. */
+public final class NetworkOptions {
+  /** Default listening port. */
+  public static final int DEFAULT_PORT = 8700;
+  /** Default listening address: loopback, since the default authentication mode is none. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
+  private int port = DEFAULT_PORT;
+  private String host = DEFAULT_HOST;
+  private int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+  /** Options with every default. */
+  public NetworkOptions() {
+  }
+
+  /** @param other the options to copy */
+  public NetworkOptions(NetworkOptions other) {
+    this.port = other.port;
+    this.host = other.host;
+    this.instances = other.instances;
+  }
+
+  /** @return the listening port (0 picks a free one); default {@value #DEFAULT_PORT} */
+  public int getPort() {
+    return port;
+  }
+
+  /** @param port the listening port, 0 to 65535 (0 picks a free one) */
+  @Setting(name = "port", description = "TCP port of WebSocket /ws and HTTP; 0 picks a free one")
+  public NetworkOptions setPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0-65535, was " + port);
+    }
+    this.port = port;
+    return this;
+  }
+
+  /** @return the listening address; default {@value #DEFAULT_HOST} */
+  public String getHost() {
+    return host;
+  }
+
+  /** @param host the listening address */
+  @Setting(name = "host", description = "address to listen on; 0.0.0.0 for every interface (then use tokens)")
+  public NetworkOptions setHost(String host) {
+    this.host = Objects.requireNonNull(host, "host");
+    return this;
+  }
+
+  /** @return server verticle instances, one per event loop; default the number of processors */
+  public int getInstances() {
+    return instances;
+  }
+
+  /** @param instances server verticle instances, at least 1 */
+  @Setting(name = "instances", description = "server verticles, one per event loop", defaultText = "one per processor")
+  public NetworkOptions setInstances(int instances) {
+    this.instances = Checks.positive("instances", instances);
+    return this;
+  }
+}
