@@ -39,22 +39,27 @@ public final class ServerMetrics {
     Gauge.builder("workspace_sessions", sessions).description("sessions connected to this node").register(registry);
   }
 
+  /** Counts an error frame or REST error sent, by code. */
   public void error(ErrorCode code) {
     errors.get(code).increment();
   }
 
+  /** Counts a session closed as a slow consumer. */
   public void slowConsumer() {
     slowConsumers.increment();
   }
 
+  /** Counts a WebSocket handshake refused. */
   public void handshakeRejected() {
     handshakeRejections.increment();
   }
 
+  /** Counts a token refused, at any stage. */
   public void authFailure() {
     authFailures.increment();
   }
 
+  /** Counts an event refused for identity or permission. */
   public void refusedEvent() {
     refusedEvents.increment();
   }

@@ -8,6 +8,13 @@ import io.vertx.core.Context;
  * tells it when to close; the transport hands the session each client frame with {@link Session#receive(String)}
  * and tells it with {@link Session#transportClosed()} when the peer went away.
  *
+ * <p>What a transport is handed are whole server frames, encoded once: {@code ack} and {@code error} answers to the
+ * requests it passed in (each with the request's {@code id}), {@code event} deliveries, and {@code pong}s; a
+ * transport without a socket reads them back with {@code FrameCodec.decodeServer} and an ack's result with
+ * {@code FrameCodec.decodeResult}. To carry a session, a transport opens it with {@link SessionHost#open}, passes
+ * each client frame to {@link Session#receive(String)}, and calls {@link Session#transportClosed()} when its
+ * caller goes away.
+ *
  * <p>Every method is called on {@link #context()}, the event loop that owns the session.
  */
 public interface Transport {
