@@ -113,7 +113,7 @@ public final class WorkspaceServer {
     LocalSessions sessions = new LocalSessions(vertx.eventBus());
     sessions.broker(broker);
     WorkspaceCore core = new WorkspaceCore(nodeId, broker, directory, sessions, ServerOptions.DEFAULT_HISTORY_PAGE,
-        ServerOptions.MAX_HISTORY_PAGE);
+        ServerOptions.MAX_HISTORY_PAGE, options.getOutboundQueueBytes() / 2);
     directory.departures(core::departed);
     ServerMetrics metrics = new ServerMetrics(sessions::size);
     RestApi rest = new RestApi(options, codec, core, broker, metrics, auth);

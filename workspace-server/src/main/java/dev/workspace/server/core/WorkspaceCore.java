@@ -34,6 +34,7 @@ public final class WorkspaceCore {
   private final LocalSessions sessions;
   private final int defaultHistoryPage;
   private final int maxHistoryPage;
+  private final long maxHistoryPageBytes;
   private final Set<Future<Void>> departing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
@@ -46,6 +47,22 @@ public final class WorkspaceCore {
    */
   public WorkspaceCore(String nodeId, Broker broker, Directory directory, LocalSessions sessions,
       int defaultHistoryPage, int maxHistoryPage) {
+    this(nodeId, broker, directory, sessions, defaultHistoryPage, maxHistoryPage,
+        dev.workspace.server.ServerOptions.DEFAULT_OUTBOUND_QUEUE_BYTES / 2);
+  }
+
+  /**
+   * @param nodeId this node's id
+   * @param broker the transport between nodes
+   * @param directory who is connected and where
+   * @param sessions this node's sessions
+   * @param defaultHistoryPage history page size when none is asked
+   * @param maxHistoryPage largest history page
+   * @param maxHistoryPageBytes most bytes of encoded events in a history page (a page holds at least one event)
+   */
+  public WorkspaceCore(String nodeId, Broker broker, Directory directory, LocalSessions sessions,
+      int defaultHistoryPage, int maxHistoryPage, long maxHistoryPageBytes) {
+    this.maxHistoryPageBytes = maxHistoryPageBytes;
     this.nodeId = nodeId;
     this.broker = broker;
     this.directory = directory;
@@ -421,8 +438,7 @@ public final class WorkspaceCore {
         return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND, "no channel '" + channel + "'"));
       }
       return broker.history(workspace, StreamKey.channel(channel), before, after, n);
-    }).map(page -> new AckResult.History(channel, page.epoch(), page.events(), page.hasMore(), page.firstOffset(),
-        page.lastOffset()));
+    }).map(page -> HistoryPages.fit(channel, page, after != null, maxHistoryPageBytes));
   }
 
   /** @return the {@code ack} result of {@code list_channels} */

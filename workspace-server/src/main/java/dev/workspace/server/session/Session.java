@@ -8,6 +8,7 @@ import dev.workspace.model.ProtocolException;
 import dev.workspace.server.core.DeliveryBatch;
 import dev.workspace.server.core.Replay;
 import dev.workspace.server.core.SessionRef;
+import dev.workspace.server.core.StreamKey;
 import dev.workspace.server.core.WorkspaceCore;
 import dev.workspace.server.edge.Authenticator;
 import io.vertx.core.AsyncResult;
@@ -48,6 +49,7 @@ public final class Session implements SessionRef {
   final SessionLimits limits;
   private final Requests requests;
   private final Opening opening;
+  private final ReplayFilter replays;
   final Subscriptions subscriptions;
   private volatile ChannelPermissions permissions = ChannelPermissions.ALL;
   private volatile boolean replacedByOther;
@@ -65,6 +67,7 @@ public final class Session implements SessionRef {
     this.subscriptions = new Subscriptions(limits);
     this.requests = new Requests(this, host.core());
     this.opening = new Opening(this, host, queryWorkspace, handshakeIdentity);
+    this.replays = new ReplayFilter(host.codec().mapper().getFactory());
   }
 
   void start() {
@@ -244,7 +247,8 @@ public final class Session implements SessionRef {
   }
 
   void release(Replay replay) {
-    gate.release(replay, this::write);
+    StreamKey key = StreamKey.parse(replay.stream());
+    gate.release(replay, frame -> replays.accepts(this, key, frame), this::write);
   }
 
   private boolean write(byte[] frame) {

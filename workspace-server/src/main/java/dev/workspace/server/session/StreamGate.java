@@ -88,16 +88,19 @@ public final class StreamGate {
    * live offsets at or below the stream's position when the session attached.
    *
    * @param replay the missed events and the position
+   * @param wanted which missed events the session receives (live ones were chosen when they were dispatched); an
+   *     event it does not want still counts as sent
    * @param out where frames go
    * @return {@code false} when {@code out} refused a frame
    */
-  public boolean release(Replay replay, Predicate<byte[]> out) {
+  public boolean release(Replay replay, Predicate<byte[]> wanted, Predicate<byte[]> out) {
     long last = lastOffsets.getOrDefault(replay.stream(), -1L);
     boolean ok = true;
     for (int i = 0; i < replay.frames().size() && ok; i++) {
       long offset = replay.offsets().get(i);
       if (offset > last) {
-        ok = out.test(replay.frames().get(i));
+        byte[] frame = replay.frames().get(i);
+        ok = !wanted.test(frame) || out.test(frame);
         last = offset;
       }
     }

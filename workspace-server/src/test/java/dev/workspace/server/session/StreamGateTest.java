@@ -40,7 +40,7 @@ class StreamGateTest {
     assertTrue(gate.deliver(S, 7, frame("e7"), out));
     assertEquals(List.of(), sent);
     assertEquals(4, gate.heldBytes());
-    assertTrue(gate.release(replay(5, 3, 4, 5), out));
+    assertTrue(gate.release(replay(5, 3, 4, 5), f -> true, out));
     assertEquals(List.of("e3", "e4", "e5", "e6", "e7"), sent);
     assertEquals(0, gate.heldBytes());
     assertTrue(gate.deliver(S, 8, frame("e8"), out));
@@ -51,7 +51,7 @@ class StreamGateTest {
   void anOffsetAlreadySentIsDropped() {
     StreamGate gate = new StreamGate(1000);
     gate.hold(S);
-    gate.release(replay(2, 1, 2), out);
+    gate.release(replay(2, 1, 2), f -> true, out);
     assertTrue(gate.deliver(S, 2, frame("e2 again"), out));
     assertTrue(gate.deliver(S, 1, frame("e1 again"), out));
     assertTrue(gate.deliver(S, 3, frame("e3"), out));
@@ -67,7 +67,7 @@ class StreamGateTest {
     gate.deliver(S, 4, frame("live4"), out);
     gate.deliver(S, 5, frame("live5"), out);
     gate.deliver(S, 6, frame("live6"), out);
-    gate.release(replay(5, 3, 4, 5), out);
+    gate.release(replay(5, 3, 4, 5), f -> true, out);
     assertEquals(List.of("e3", "e4", "e5", "live6"), sent);
   }
 
@@ -78,10 +78,21 @@ class StreamGateTest {
     gate.deliver(S, 9, frame("live9"), out);
     gate.deliver(S, 10, frame("live10"), out);
     gate.deliver(S, 11, frame("live11"), out);
-    gate.release(replay(10), out);
+    gate.release(replay(10), f -> true, out);
     assertEquals(List.of("live11"), sent);
     gate.deliver(S, 10, frame("late10"), out);
     assertEquals(List.of("live11"), sent);
+  }
+
+  @Test
+  void aReplayedEventTheSessionDoesNotWantIsSkippedButCountsAsSent() {
+    StreamGate gate = new StreamGate(1000);
+    gate.hold(S);
+    gate.deliver(S, 2, frame("e2"), out);
+    gate.release(replay(1, 1, 2, 3), f -> !new String(f, StandardCharsets.UTF_8).equals("e2"), out);
+    assertEquals(List.of("e1", "e3"), sent);
+    gate.deliver(S, 2, frame("e2 again"), out);
+    assertEquals(List.of("e1", "e3"), sent);
   }
 
   @Test
@@ -125,7 +136,7 @@ class StreamGateTest {
     gate.hold(S);
     gate.deliver(S, 3, frame("e3"), out);
     List<String> taken = new ArrayList<>();
-    assertFalse(gate.release(replay(2, 1, 2), f -> taken.add(new String(f, StandardCharsets.UTF_8)) && false));
+    assertFalse(gate.release(replay(2, 1, 2), f -> true, f -> taken.add(new String(f, StandardCharsets.UTF_8)) && false));
     assertEquals(List.of("e1"), taken);
     assertEquals(0, gate.heldBytes());
   }
