@@ -8,22 +8,20 @@ import dev.workspace.server.session.Session;
 import dev.workspace.server.session.Transport;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.internal.http.WebSocketInternal;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Session}'s WebSocket: assembles and checks incoming frames (size, UTF-8, data type, reserved bits),
- * counts every frame, control frames included, against the session's frame budget, answers WebSocket pings
- * within the outbound bound, writes outgoing frames as they are (the same bytes for every receiver of an event)
- * while bounding the bytes not yet flushed, pings an open session and closes it when no frame came back in time,
- * and maps protocol violations to close codes. Lives on the socket's event loop.
+ * counts every frame, control frames included, against the session's frame budget, answers WebSocket pings,
+ * writes outgoing frames as they are through its {@link FrameWriter} (the same bytes for every receiver of an
+ * event, flushed once per event-loop turn) within the outbound bound, pings an open session and closes it when no
+ * frame came back in time, and maps protocol violations to close codes. Lives on the socket's event loop.
  */
 final class WebSocketTransport implements Transport {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketTransport.class);
@@ -37,7 +35,7 @@ final class WebSocketTransport implements Transport {
   private final byte[] ping;
   private Session session;
   private MessageAssembler assembler;
-  private long pendingBytes;
+  private final FrameWriter out;
   private long lastSeen = System.nanoTime();
   private long pingTimer = -1;
 
@@ -50,6 +48,7 @@ final class WebSocketTransport implements Transport {
     this.vertx = context.owner();
     this.remote = String.valueOf(socket.remoteAddress());
     this.ping = codec.encodeBytes(new Frame.Ping(null));
+    this.out = new FrameWriter(((WebSocketInternal) socket).channelHandlerContext(), options.getOutboundQueueBytes());
   }
 
   /**
@@ -117,7 +116,7 @@ final class WebSocketTransport implements Transport {
     if (session.isClosed() || !session.admit()) {
       return;
     }
-    if (!queue(payload.length() + 2, () -> socket.writePong(payload))) {
+    if (!out.writePong(payload.getBytes())) {
       session.slowConsumer();
     }
   }
@@ -143,27 +142,10 @@ final class WebSocketTransport implements Transport {
 
   @Override
   public boolean write(byte[] frame) {
-    return queue(frame.length, () -> socket.writeFrame(TextFrames.of(frame)));
-  }
-
-  /**
-   * Writes what {@code write} produces, counting its {@code size} bytes against the outbound bound until the
-   * socket has taken them. Before judging the bound passed, what is waiting for the end of the read is flushed, so
-   * that only bytes the peer has not taken count, not replies to a burst of frames that arrived in one read.
-   *
-   * @return false when the bound is passed and nothing was written
-   */
-  private boolean queue(int size, Supplier<Future<Void>> write) {
-    long bound = options.getOutboundQueueBytes();
-    if (pendingBytes + size > bound && socket instanceof WebSocketInternal internal) {
-      internal.channelHandlerContext().flush();
-    }
-    pendingBytes += size;
-    if (pendingBytes > bound) {
-      LOG.debug("outbound queue of session {} full: {} bytes", session.sessionId(), pendingBytes);
+    if (!out.write(frame)) {
+      LOG.debug("outbound queue of session {} full: {} bytes", session.sessionId(), out.queuedBytes());
       return false;
     }
-    write.get().onComplete(ar -> pendingBytes -= size);
     return true;
   }
 

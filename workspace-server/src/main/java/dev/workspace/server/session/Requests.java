@@ -42,9 +42,9 @@ final class Requests {
     if (frame instanceof Frame.Publish p) {
       publish(id, p);
     } else if (frame instanceof Frame.Subscribe s) {
-      session.ack(id, session.subscriptions.add(s.patterns()));
+      subscriptionsChanged(id, session.subscriptions.add(s.patterns()));
     } else if (frame instanceof Frame.Unsubscribe u) {
-      session.ack(id, session.subscriptions.remove(u.patterns()));
+      subscriptionsChanged(id, session.subscriptions.remove(u.patterns()));
     } else if (frame instanceof Frame.Join j) {
       join(id, j);
     } else if (frame instanceof Frame.Leave l) {
@@ -63,6 +63,11 @@ final class Requests {
     } else {
       session.error(id, ErrorCode.UNKNOWN_TYPE, "unexpected frame");
     }
+  }
+
+  private void subscriptionsChanged(String id, AckResult.Subscriptions result) {
+    core.subscriptionsChanged(session);
+    session.ack(id, result);
   }
 
   private void publish(String id, Frame.Publish p) {

@@ -16,6 +16,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -97,6 +98,11 @@ public final class Session implements SessionRef {
   @Override
   public boolean accepts(String eventName) {
     return subscriptions.accepts(eventName);
+  }
+
+  @Override
+  public Collection<String> patterns() {
+    return subscriptions.patterns();
   }
 
   @Override
