@@ -33,9 +33,12 @@ import org.slf4j.LoggerFactory;
  * {@link #admit()}, {@link #receive(String)}, {@link #deliver(DeliveryBatch)}, {@link #close(short, String)},
  * {@link #transportClosed()} and {@link #slowConsumer()} must be called on that event loop. The
  * {@link SessionRef} methods ({@link #sessionId()}, {@link #workspace()}, {@link #agentId()},
- * {@link #deliveryAddress()}, {@link #accepts(String)}, {@link #hold(String)}, {@link #mayUseChannel(String)},
- * {@link #replaced()}) and {@link #isOpen()}, {@link #isClosed()} may be called from any thread; they touch only
- * thread-safe state, and {@link #replaced()} hops to the event loop before it closes.
+ * {@link #deliveryAddress()}, {@link #accepts(String)}, {@link #patterns()}, {@link #hold(String)},
+ * {@link #mayUseChannel(String)}, {@link #replaced()}) and {@link #isOpen()}, {@link #isClosed()} may be called
+ * from any thread; they touch only thread-safe state, and {@link #replaced()} hops to the event loop before it
+ * closes. A transport without a socket (a gateway acting for an outside caller) follows the same rules: it opens
+ * the session with {@link SessionHost#open}, hands it frames on the session's event loop, and receives every
+ * answer and delivery through {@link Transport#write(byte[])}.
  */
 public final class Session implements SessionRef {
   private static final Logger LOG = LoggerFactory.getLogger(Session.class);

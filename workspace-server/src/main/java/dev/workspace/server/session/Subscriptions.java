@@ -9,12 +9,14 @@ import java.util.Set;
 
 /**
  * A session's subscription patterns, in the order they were added, and the trie that matches event names against
- * them. Changed on the session's event loop; {@link #accepts(String)} may be called from any thread.
+ * them. Changed on the session's event loop; {@link #accepts(String)} and {@link #patterns()} may be called from
+ * any thread.
  */
 final class Subscriptions {
   private final SessionLimits limits;
   private final Set<String> patterns = new LinkedHashSet<>();
   private volatile SubscriptionTrie<Boolean> trie = new SubscriptionTrie<>();
+  private volatile List<String> snapshot = List.of();
 
   Subscriptions(SessionLimits limits) {
     this.limits = limits;
@@ -24,8 +26,9 @@ final class Subscriptions {
     return trie.matches(eventName);
   }
 
+  /** @return the patterns, in the order they were added (an immutable snapshot; any thread) */
   List<String> patterns() {
-    return List.copyOf(patterns);
+    return snapshot;
   }
 
   /** Replaces every pattern, already checked against the limits. */
@@ -34,6 +37,7 @@ final class Subscriptions {
     patterns.clear();
     patterns.addAll(copy);
     trie = SubscriptionTrie.of(patterns);
+    snapshot = copy;
   }
 
   AckResult.Subscriptions add(List<String> add) {
