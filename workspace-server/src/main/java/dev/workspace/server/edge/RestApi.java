@@ -86,6 +86,9 @@ public final class RestApi {
     router.route("/api/*").handler(this::authenticate);
     router.get("/api/agents").handler(ctx -> reply(ctx, 200,
         core.agents(workspace(ctx), ctx.queryParams().get("capability"))));
+    router.get("/api/agents/:id").handler(this::agentCard);
+    router.get("/api/runs/:id").handler(ctx -> reply(ctx, 200, core.runs().get(workspace(ctx), caller(ctx),
+        ctx.pathParam("id"), longParam(ctx, "after_seq"))));
     router.get("/api/channels").handler(ctx -> {
       ChannelPermissions allowed = permissions(ctx);
       reply(ctx, 200, core.channels(workspace(ctx)).map(allowed::filterChannelList));
@@ -144,6 +147,45 @@ public final class RestApi {
           ctx.request().path(), reason);
       error(ctx, new ProtocolException(ErrorCode.UNAUTHORIZED, reason));
     });
+  }
+
+  private void agentCard(RoutingContext ctx) {
+    String id = Ids.requireAgentId(ctx.pathParam("id"));
+    core.agent(workspace(ctx), id).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      AckResult.AgentSummary a = ar.result().agents().get(0);
+      ObjectNode card = codec.mapper().createObjectNode().put("agent_id", a.agentId());
+      card.set("metadata", a.metadata());
+      card.put("connected_since", a.connectedSince()).put("status", a.status()).put("node_id", a.nodeId());
+      byte[] body = card.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      String etag;
+      try {
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(body);
+        etag = "\"" + java.util.HexFormat.of().formatHex(digest, 0, 16) + "\"";
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+      ctx.response().putHeader("ETag", etag).putHeader("Cache-Control", "max-age=300");
+      String match = ctx.request().getHeader("If-None-Match");
+      if (match != null && java.util.Arrays.stream(match.split(",")).map(String::trim)
+          .anyMatch(m -> m.equals(etag) || m.equals("W/" + etag) || m.equals("*"))) {
+        ctx.response().setStatusCode(304).end();
+        return;
+      }
+      ctx.response().setStatusCode(200).putHeader("content-type", "application/json")
+          .end(io.vertx.core.buffer.Buffer.buffer(body));
+    });
+  }
+
+  /**
+   * The agent a REST call acts for: the token's {@code sub}, else the {@code X-Agent-Id} header, else {@code null}
+   * (open mode, no header).
+   */
+  private static String caller(RoutingContext ctx) {
+    return Access.requestCaller(ctx.request().getHeader("X-Agent-Id"), ctx.get(IDENTITY));
   }
 
   private void postEvent(RoutingContext ctx) {

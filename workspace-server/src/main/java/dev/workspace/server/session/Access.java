@@ -170,16 +170,29 @@ public final class Access {
    * @throws ProtocolException when none is named in open mode, or it is not the token's agent
    */
   public static String requestAgent(String named, Authenticator.Identity identity) {
+    String agent = requestCaller(named, identity);
+    if (agent == null) {
+      throw new ProtocolException(ErrorCode.INVALID_FRAME, "name the sending agent in the X-Agent-Id header");
+    }
+    return agent;
+  }
+
+  /**
+   * The agent a REST call acts for, when it need not name one.
+   *
+   * @param named the {@code X-Agent-Id} header, or {@code null}
+   * @param identity the identity, or {@code null}
+   * @return the token's agent, else the named one, else {@code null} (open mode, no header)
+   * @throws ProtocolException when the named agent is malformed or not the token's
+   */
+  public static String requestCaller(String named, Authenticator.Identity identity) {
     if (identity != null) {
       if (named != null && !named.equals(identity.agentId())) {
         throw new ProtocolException(ErrorCode.FORBIDDEN, "X-Agent-Id is not the token's agent");
       }
       return identity.agentId();
     }
-    if (named == null) {
-      throw new ProtocolException(ErrorCode.INVALID_FRAME, "name the sending agent in the X-Agent-Id header");
-    }
-    return Ids.requireAgentId(named);
+    return named == null ? null : Ids.requireAgentId(named);
   }
 
   /**

@@ -60,6 +60,10 @@ final class Requests {
     } else if (frame instanceof Frame.Members m) {
       requireAllowed(m.channel());
       answer(id, core.members(session.workspace(), m.channel()));
+    } else if (frame instanceof Frame.GetRun r) {
+      answer(id, core.getRun(session, r.runId(), r.afterSeq()));
+    } else if (frame instanceof Frame.UpdateMetadata u) {
+      answer(id, core.updateMetadata(session, u.metadata()));
     } else {
       session.error(id, ErrorCode.UNKNOWN_TYPE, "unexpected frame");
     }
