@@ -6,6 +6,7 @@ import dev.workspace.model.FrameCodec;
 import dev.workspace.model.ProtocolException;
 import dev.workspace.server.ServerOptions;
 import dev.workspace.server.core.WorkspaceCore;
+import dev.workspace.server.mcp.McpFace;
 import dev.workspace.server.session.Access;
 import dev.workspace.server.session.SessionHost;
 import io.vertx.core.Future;
@@ -42,6 +43,7 @@ public final class ServerVerticle extends VerticleBase {
   private final RestApi rest;
   private final OriginPolicy origins;
   private final SessionHost sessions;
+  private final McpFace mcp;
   private final Map<String, Long> requestless = new HashMap<>();
   private HttpServer server;
 
@@ -52,9 +54,11 @@ public final class ServerVerticle extends VerticleBase {
    * @param metrics the node's metrics
    * @param authenticator checks tokens
    * @param rest the REST API
+   * @param mcp the MCP face
    */
   public ServerVerticle(ServerOptions options, FrameCodec codec, WorkspaceCore core, ServerMetrics metrics,
-      Authenticator authenticator, RestApi rest) {
+      Authenticator authenticator, RestApi rest, McpFace mcp) {
+    this.mcp = mcp;
     this.options = options;
     this.codec = codec;
     this.core = core;
@@ -83,6 +87,7 @@ public final class ServerVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false)
         .setRegisterWebSocketWriteHandlers(false);
     Router router = rest.router(vertx);
+    mcp.mount(router);
     server = vertx.createHttpServer(http)
         .connectionHandler(this::onHttpConnection)
         .requestHandler(req -> {
