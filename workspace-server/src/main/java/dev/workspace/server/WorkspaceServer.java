@@ -9,11 +9,13 @@ import dev.workspace.server.core.MemoryDirectory;
 import dev.workspace.server.core.WorkspaceCore;
 import dev.workspace.server.edge.Authenticator;
 import dev.workspace.server.edge.DeliveryBatchCodec;
+import dev.workspace.server.edge.FaceAccess;
 import dev.workspace.server.edge.NodeStatus;
 import dev.workspace.server.edge.OpsApi;
 import dev.workspace.server.edge.RestApi;
 import dev.workspace.server.edge.ServerMetrics;
 import dev.workspace.server.edge.ServerVerticle;
+import dev.workspace.server.mcp.McpFace;
 import dev.workspace.server.redis.RedisCluster;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -43,6 +45,7 @@ public final class WorkspaceServer {
   private LocalSessions sessions;
   private final NodeStatus status = new NodeStatus();
   private final List<ServerVerticle> verticles = new ArrayList<>();
+  private McpFace mcp;
   private int port;
 
   private WorkspaceServer(Vertx vertx, boolean ownsVertx, String nodeId, Broker broker, Directory directory) {
@@ -97,6 +100,7 @@ public final class WorkspaceServer {
     }
     Broker broker;
     Directory directory;
+    dev.workspace.server.core.RunTracker runTracker;
     long inboxSweep = -1;
     if (options.getRedisUri() != null) {
       RedisCluster cluster;
@@ -107,11 +111,13 @@ public final class WorkspaceServer {
       }
       broker = cluster.broker();
       directory = cluster.directory();
+      runTracker = cluster.runs();
     } else {
       MemoryBroker memoryBroker = new MemoryBroker(codec, options.getHistorySize(), options.getInboxSize());
       MemoryDirectory memoryDirectory = new MemoryDirectory(options.getInboxRetention());
       broker = memoryBroker;
       directory = memoryDirectory;
+      runTracker = new dev.workspace.server.core.MemoryRunTracker(codec, options.getRunLimits());
       long sweepMs = Math.max(1000, Math.min(60_000, options.getInboxRetention().toMillis() / 2));
       inboxSweep = vertx.setPeriodic(sweepMs, t -> memoryDirectory.expire(
           (ws, agent) -> memoryBroker.drop(ws, dev.workspace.server.core.StreamKey.inbox(agent))));
@@ -119,22 +125,26 @@ public final class WorkspaceServer {
     LocalSessions sessions = new LocalSessions(vertx.eventBus());
     sessions.broker(broker);
     WorkspaceCore core = new WorkspaceCore(nodeId, broker, directory, sessions, ServerOptions.DEFAULT_HISTORY_PAGE,
-        ServerOptions.MAX_HISTORY_PAGE);
+        ServerOptions.MAX_HISTORY_PAGE, options.getOutboundQueueBytes() / 2);
+    core.runTracker(runTracker);
     directory.departures(core::departed);
     ServerMetrics metrics = new ServerMetrics(sessions::size);
     RestApi rest = new RestApi(options, codec, core, broker, metrics, auth);
+    McpFace mcp = new McpFace(vertx, options, codec, core, auth, new FaceAccess(options, metrics));
     WorkspaceServer node = new WorkspaceServer(vertx, ownsVertx, nodeId, broker, directory);
     node.core = core;
     node.options = options;
     node.sessions = sessions;
     rest.operations(new OpsApi(codec, nodeId, options.getRedisUri() != null, node.status, broker, sessions, metrics));
+    node.mcp = mcp;
     if (inboxSweep >= 0) {
       node.timers.add(inboxSweep);
     }
+    node.timers.add(vertx.setPeriodic(60_000, t -> runTracker.sweep()));
     List<ServerVerticle> verticles = new ArrayList<>();
     return broker.start(sessions)
         .compose(v -> vertx.deployVerticle(() -> {
-          ServerVerticle verticle = new ServerVerticle(options, codec, core, metrics, auth, rest, node.status);
+          ServerVerticle verticle = new ServerVerticle(options, codec, core, metrics, auth, rest, mcp, node.status);
           synchronized (verticles) {
             verticles.add(verticle);
           }
@@ -222,10 +232,13 @@ public final class WorkspaceServer {
   public Future<Void> close() {
     timers.forEach(vertx::cancelTimer);
     List<Future<?>> undeploys = new ArrayList<>();
-    for (String id : deployments) {
-      undeploys.add(vertx.undeploy(id));
-    }
-    Future<Void> done = Future.join(undeploys)
+    Future<Void> done = (mcp == null ? Future.<Void>succeededFuture() : mcp.close())
+        .transform(ar -> {
+          for (String id : deployments) {
+            undeploys.add(vertx.undeploy(id));
+          }
+          return Future.join(undeploys);
+        })
         .transform(ar -> core == null ? Future.succeededFuture() : core.departuresDone())
         .transform(ar -> broker.close())
         .transform(ar -> directory.close());

@@ -1,8 +1,10 @@
 package dev.workspace.server.core;
 
+import dev.workspace.model.SubscriptionTrie;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The sessions connected to this node, indexed for delivery, and the node's fan-out: for each delivery it picks
  * the local sessions that should receive it and sends one {@link DeliveryBatch} per event loop over the event bus.
+ * Workspace-wide events (presence, broadcasts) find their receivers through an index of the sessions' patterns, so
+ * a connect or disconnect costs work for the sessions interested in it, not for every session.
  * Thread-safe: sessions on every event loop register here, and brokers dispatch from any thread.
  */
-public final class LocalSessions {
+public final class LocalSessions implements DeliverySink {
   /** Name of the local codec {@link DeliveryBatch}es travel with. */
   public static final String CODEC = "workspace-delivery-batch";
 
@@ -22,6 +26,8 @@ public final class LocalSessions {
   private final DeliveryOptions deliveryOptions = new DeliveryOptions().setCodecName(CODEC).setLocalOnly(true);
   private final Map<String, Map<String, SessionRef>> agentsByWorkspace = new ConcurrentHashMap<>();
   private final Map<String, Set<SessionRef>> channelMembers = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> joined = new ConcurrentHashMap<>();
+  private final Map<String, InterestIndex> interestByWorkspace = new ConcurrentHashMap<>();
   private volatile Broker broker;
 
   /**
@@ -48,6 +54,11 @@ public final class LocalSessions {
       return new ConcurrentHashMap<>();
     });
     SessionRef previous = agents.put(session.agentId(), session);
+    InterestIndex interest = interestByWorkspace.computeIfAbsent(session.workspace(), w -> new InterestIndex());
+    if (previous != null) {
+      interest.remove(previous);
+    }
+    interest.put(session);
     if (previous == null) {
       broker.interest(session.workspace(), Audience.agent(session.agentId()), true);
     }
@@ -61,12 +72,29 @@ public final class LocalSessions {
    * @return whether it was removed
    */
   public boolean remove(SessionRef session) {
+    joined.remove(session.sessionId());
     Map<String, SessionRef> agents = agentsByWorkspace.get(session.workspace());
     if (agents == null || !agents.remove(session.agentId(), session)) {
       return false;
     }
+    InterestIndex interest = interestByWorkspace.get(session.workspace());
+    if (interest != null) {
+      interest.remove(session);
+    }
     broker.interest(session.workspace(), Audience.agent(session.agentId()), false);
     return true;
+  }
+
+  /**
+   * Re-indexes a session whose subscription patterns changed, if it is still its agent's current one.
+   *
+   * @param session the session
+   */
+  public void interestChanged(SessionRef session) {
+    InterestIndex interest = interestByWorkspace.get(session.workspace());
+    if (interest != null && session(session.workspace(), session.agentId()) == session) {
+      interest.put(session);
+    }
   }
 
   /**
@@ -79,6 +107,32 @@ public final class LocalSessions {
     return agents == null ? null : agents.get(agentId);
   }
 
+  @Override
+  public void replace(String workspace, String agentId, String sessionId) {
+    SessionRef s = session(workspace, agentId);
+    if (s != null && s.sessionId().equals(sessionId)) {
+      s.replaced();
+    }
+  }
+
+  /**
+   * @param session a session
+   * @return the channels it is in (a read-only, thread-safe view)
+   */
+  public Set<String> channelsOf(SessionRef session) {
+    Set<String> channels = joined.get(session.sessionId());
+    return channels == null ? Set.of() : Collections.unmodifiableSet(channels);
+  }
+
+  /**
+   * @param session a session
+   * @param channel a channel
+   * @return whether the session is in it
+   */
+  public boolean isMember(SessionRef session, String channel) {
+    return channelsOf(session).contains(channel);
+  }
+
   /**
    * Adds a session to a channel's local members.
    *
@@ -86,6 +140,7 @@ public final class LocalSessions {
    * @param channel the channel
    */
   public void join(SessionRef session, String channel) {
+    joined.computeIfAbsent(session.sessionId(), k -> ConcurrentHashMap.newKeySet()).add(channel);
     Set<SessionRef> members = channelMembers.computeIfAbsent(key(session.workspace(), channel), k -> {
       broker.interest(session.workspace(), Audience.channel(channel), true);
       return ConcurrentHashMap.newKeySet();
@@ -98,8 +153,11 @@ public final class LocalSessions {
    *
    * @param session the session
    * @param channel the channel
+   * @return whether it was a member
    */
-  public void leave(SessionRef session, String channel) {
+  public boolean leave(SessionRef session, String channel) {
+    Set<String> channels = joined.get(session.sessionId());
+    boolean was = channels != null && channels.remove(channel);
     String key = key(session.workspace(), channel);
     channelMembers.computeIfPresent(key, (k, members) -> {
       members.remove(session);
@@ -109,6 +167,7 @@ public final class LocalSessions {
       }
       return members;
     });
+    return was;
   }
 
   /** @return how many sessions each workspace has on this node, for metrics and {@code /info} */
@@ -143,6 +202,7 @@ public final class LocalSessions {
    *
    * @param d the delivery
    */
+  @Override
   public void dispatch(Delivery d) {
     Map<String, List<String>> byAddress = new HashMap<>(4);
     switch (d.audience().kind()) {
@@ -163,9 +223,9 @@ public final class LocalSessions {
         }
       }
       case WORKSPACE -> {
-        Map<String, SessionRef> agents = agentsByWorkspace.get(d.workspace());
-        if (agents != null) {
-          for (SessionRef s : agents.values()) {
+        InterestIndex interest = interestByWorkspace.get(d.workspace());
+        if (interest != null) {
+          for (SessionRef s : interest.match(d.eventName())) {
             if (!s.agentId().equals(d.sourceId()) && s.accepts(d.eventName())) {
               add(byAddress, s);
             }
@@ -177,6 +237,37 @@ public final class LocalSessions {
     String stream = d.stream() == null ? null : d.stream().toString();
     for (Map.Entry<String, List<String>> e : byAddress.entrySet()) {
       eventBus.send(e.getKey(), new DeliveryBatch(stream, d.offset(), d.frame(), e.getValue()), deliveryOptions);
+    }
+  }
+
+  /**
+   * A workspace's current sessions by their subscription patterns: what a workspace-wide event costs grows with
+   * the sessions whose patterns match it, not with all sessions.
+   */
+  private static final class InterestIndex {
+    private final SubscriptionTrie<SessionRef> trie = new SubscriptionTrie<>();
+    private final Map<SessionRef, List<String>> indexed = new HashMap<>();
+
+    synchronized void put(SessionRef session) {
+      remove(session);
+      List<String> patterns = List.copyOf(session.patterns());
+      for (String p : patterns) {
+        trie.add(p, session);
+      }
+      indexed.put(session, patterns);
+    }
+
+    synchronized void remove(SessionRef session) {
+      List<String> patterns = indexed.remove(session);
+      if (patterns != null) {
+        for (String p : patterns) {
+          trie.remove(p, session);
+        }
+      }
+    }
+
+    synchronized Set<SessionRef> match(String eventName) {
+      return trie.matchAll(eventName);
     }
   }
 

@@ -1,10 +1,13 @@
 package dev.workspace.server.core;
 
-import java.util.Set;
+import dev.workspace.model.Patterns;
+import java.util.Collection;
+import java.util.List;
 
 /**
- * What the routing core knows of a session: who it is, where its deliveries go, and what it wants. Implemented
- * by the WebSocket edge; the core never sees a socket.
+ * What the routing core knows of a session: who it is, where its deliveries go, and what it wants. A read-only
+ * view, implemented by {@code session.Session}; the core never sees a transport, and keeps the session's channel
+ * membership itself ({@link LocalSessions}).
  */
 public interface SessionRef {
   /** @return the session's unique id */
@@ -27,8 +30,16 @@ public interface SessionRef {
    */
   boolean accepts(String eventName);
 
-  /** @return the channels the session has joined (a thread-safe view) */
-  Set<String> channels();
+  /**
+   * The patterns the node indexes the session by for presence and broadcasts, so that those reach the sessions
+   * interested in them without a walk over every session; {@link #accepts} still has the last word. Read on the
+   * session's own thread when it is added and when it reports a change ({@link WorkspaceCore#subscriptionsChanged}).
+   *
+   * @return the session's subscription patterns; by default {@code *}, everything
+   */
+  default Collection<String> patterns() {
+    return List.of(Patterns.ALL);
+  }
 
   /**
    * Starts holding back live deliveries of a stream while its missed events are read, so that they can be sent

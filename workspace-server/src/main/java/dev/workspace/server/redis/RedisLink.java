@@ -92,6 +92,8 @@ final class RedisLink {
 
   private final Vertx vertx;
   private final RedisOptions redisOptions;
+  private final RedisEndpoints endpoints;
+  private final ReplicaBarrier replicas;
   private final String where;
   private final String controlChannel;
   private final long commandTimeoutMs;
@@ -108,6 +110,7 @@ final class RedisLink {
   private volatile Progress progress = new Progress();
   private RedisConnection pubsub;
   private volatile State state = State.DOWN;
+  private volatile String replicationId = "";
   private volatile long upSince;
   private int generation;
   private int attempt;
@@ -118,23 +121,25 @@ final class RedisLink {
 
   /**
    * @param vertx the node's Vert.x instance
-   * @param uri {@code redis://host:port}
+   * @param endpoints where Redis is: one instance or a Sentinel-watched primary
    * @param nodeId this node's id, which names its control channel
    * @param commandTimeoutMs how long a command may take before the link is considered broken
    * @param maxDelayMs the largest delay between reconnection attempts
    * @param tickMs the heartbeat interval
    */
-  RedisLink(Vertx vertx, String uri, String nodeId, long commandTimeoutMs, long maxDelayMs, long tickMs) {
+  RedisLink(Vertx vertx, RedisEndpoints endpoints, String nodeId, long commandTimeoutMs, long maxDelayMs,
+      long tickMs) {
     this.vertx = vertx;
     this.controlChannel = RedisKeys.control(nodeId);
-    this.where = uri.replaceFirst("//[^@/]*@", "//");
+    this.endpoints = endpoints;
+    this.where = endpoints.describe();
     this.commandTimeoutMs = commandTimeoutMs;
     this.maxDelayMs = maxDelayMs;
     this.tickMs = tickMs;
-    this.redisOptions = new RedisOptions()
-        .setConnectionString(uri)
+    this.replicas = new ReplicaBarrier(endpoints.waitReplicas(), endpoints.waitTimeoutMs());
+    this.redisOptions = endpoints.toOptions()
         .setMaxWaitingHandlers(64 * 1024)
-        .setMaxPoolSize(2)
+        .setMaxPoolSize(endpoints.mode() == RedisEndpoints.Mode.CLUSTER ? 4 : 2)
         .setMaxPoolWaiting(8)
         .setNetClientOptions(new NetClientOptions()
             .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, commandTimeoutMs))
@@ -182,6 +187,22 @@ final class RedisLink {
     return upSince;
   }
 
+  /** @return where Redis is, and in which mode */
+  RedisEndpoints endpoints() {
+    return endpoints;
+  }
+
+  /**
+   * @return with replicas (Sentinel), the replication id of the primary the commands connection talks to
+   *     ({@code master_replid}), which changes when a replica is promoted (or the primary restarts), that is
+   *     whenever the data set may have lost acknowledged-by-one-but-not-replicated writes; empty for one instance
+   *     (a restart of one instance keeps its epochs, as its persistence settings decide what survives) and before
+   *     the first connection
+   */
+  String replicationId() {
+    return replicationId;
+  }
+
   /** @return the context every listener call runs on */
   Context context() {
     return context;
@@ -211,6 +232,32 @@ final class RedisLink {
     });
   }
 
+  /** @return the command that publishes: {@code SPUBLISH} (sharded) in a Redis Cluster, else {@code PUBLISH} */
+  Command publishCommand() {
+    return cluster() ? Command.SPUBLISH : Command.PUBLISH;
+  }
+
+  /**
+   * Publishes a message on a pub/sub channel (sharded in a Redis Cluster).
+   *
+   * @param channel the channel
+   * @param message the message
+   * @return the number of receivers Redis counted
+   */
+  Future<Response> publish(String channel, Object message) {
+    Request r = Request.cmd(publishCommand()).arg(channel);
+    if (message instanceof byte[] b) {
+      r.arg(b);
+    } else {
+      r.arg(String.valueOf(message));
+    }
+    return send(r);
+  }
+
+  private boolean cluster() {
+    return endpoints.mode() == RedisEndpoints.Mode.CLUSTER;
+  }
+
   /**
    * Runs a script by its SHA-1, loading it with EVAL when Redis does not have it (after a restart).
    *
@@ -226,6 +273,71 @@ final class RedisLink {
       }
       return Future.failedFuture(e);
     });
+  }
+
+  /**
+   * Runs a script that writes, and completes once the configured number of replicas have its writes ({@code WAIT},
+   * one for every write answered meanwhile). Without replicas to wait for, the same as {@link #eval}.
+   *
+   * @param script the script
+   * @param keys its keys
+   * @param args its arguments
+   * @return its reply; fails with {@code unavailable} when the replicas did not confirm in time
+   */
+  Future<Response> evalDurable(RedisScripts.Script script, List<String> keys, Object... args) {
+    if (!replicas.enabled()) {
+      return eval(script, keys, args);
+    }
+    if (cluster()) {
+      return evalAndWait(script, keys, args);
+    }
+    RedisConnection c = commands;
+    return eval(script, keys, args).compose(r -> replicas.confirm(c, this::sendOn).map(r));
+  }
+
+  /**
+   * In a Redis Cluster a keyless {@code WAIT} would go to any shard, so it travels in one batch with the script,
+   * which the client sends to the shard of the script's keys, on one connection.
+   */
+  private Future<Response> evalAndWait(RedisScripts.Script script, List<String> keys, Object... args) {
+    return waitBatch(scriptRequest(Command.EVALSHA, script.sha(), keys, args)).recover(e -> {
+      // A batch reports the failed command's position first: "ERR [0] NOSCRIPT ...".
+      if (e.getMessage() != null && e.getMessage().contains("NOSCRIPT")) {
+        return waitBatch(scriptRequest(Command.EVAL, script.source(), keys, args));
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  private Future<Response> waitBatch(Request write) {
+    RedisConnection c = commands;
+    Progress p = progress;
+    if (c == null) {
+      return Future.failedFuture(unavailable(null));
+    }
+    int n = endpoints.waitReplicas();
+    p.sent();
+    return c.batch(List.of(write, Request.cmd(Command.WAIT).arg(n).arg(endpoints.waitTimeoutMs()))).transform(ar -> {
+      p.answered();
+      if (ar.failed()) {
+        return Future.failedFuture(isRedisError(ar.cause()) ? ar.cause() : unavailable(ar.cause()));
+      }
+      long got = ar.result().get(1) == null ? 0 : ar.result().get(1).toLong();
+      if (got < n) {
+        return Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE, "the event was written but only "
+            + got + " of " + n + " Redis replica(s) confirmed it within " + endpoints.waitTimeoutMs()
+            + " ms, so it may not survive a failover; it was not acknowledged"));
+      }
+      return Future.succeededFuture(ar.result().get(0));
+    });
+  }
+
+  /** Sends a command only if the commands connection is still {@code expected}. */
+  private Future<Response> sendOn(RedisConnection expected, Request request) {
+    if (expected == null || commands != expected) {
+      return Future.failedFuture(unavailable(null));
+    }
+    return send(request);
   }
 
   private static Request scriptRequest(Command command, String script, List<String> keys, Object... args) {
@@ -290,7 +402,7 @@ final class RedisLink {
         return;
       }
       if (pubsub != null) {
-        pubsub.send(Request.cmd(Command.UNSUBSCRIBE).arg(channel));
+        pubsub.send(Request.cmd(cluster() ? Command.SUNSUBSCRIBE : Command.UNSUBSCRIBE).arg(channel));
       }
     }
     s.waiters.forEach(Promise::tryComplete);
@@ -326,6 +438,14 @@ final class RedisLink {
   /** Holds the lock on {@code wanted}. */
   private void sendSubscribe(List<String> channels) {
     if (channels.isEmpty()) {
+      return;
+    }
+    if (cluster()) {
+      // One channel per command: each goes to the shard that owns its slot.
+      for (String c : channels) {
+        unconfirmed.merge(c, 1, Integer::sum);
+        pubsub.send(Request.cmd(Command.SSUBSCRIBE).arg(c));
+      }
       return;
     }
     Request r = Request.cmd(Command.SUBSCRIBE);
@@ -385,6 +505,46 @@ final class RedisLink {
       }
       cmd.exceptionHandler(e -> broken(gen, "commands connection: " + e.getMessage()));
       cmd.endHandler(v -> broken(gen, "commands connection closed"));
+      Future<RedisConnection> checked;
+      if (cluster()) {
+        // Each shard's primary reads its own replication id inside the scripts.
+        replicationId = "*";
+        checked = Future.succeededFuture(cmd);
+      } else {
+        checked = cmd.send(Request.cmd(Command.INFO).arg("replication"))
+            .timeout(commandTimeoutMs, TimeUnit.MILLISECONDS)
+            .compose(info -> {
+              String role = infoField(info.toString(), "role");
+              if (!"master".equals(role)) {
+                return Future.failedFuture("Redis at " + where + " is a " + role + ", not a primary");
+              }
+              replicationId = endpoints.mode() == RedisEndpoints.Mode.STANDALONE ? ""
+                  : infoField(info.toString(), "master_replid");
+              return Future.succeededFuture(cmd);
+            });
+      }
+      return checked.compose(x -> cmd.send(Request.cmd(Command.EXISTS).arg(RedisKeys.OLD_LAYOUT_NODES))
+          .timeout(commandTimeoutMs, TimeUnit.MILLISECONDS)
+          .compose(old -> {
+            if (old != null && old.toLong() > 0) {
+              String why = "Redis at " + where + " holds keys of an earlier layout (" + RedisKeys.OLD_LAYOUT_NODES
+                  + "): nodes of an earlier version use it. Stop every one of them, then delete their keys"
+                  + " (redis-cli --scan --pattern 'ws:*' | grep -v '{' | xargs -r redis-cli del) or point this"
+                  + " node at another Redis; history kept in the old keys is not carried over";
+              if (!firstAttempt.future().isComplete()) {
+                firstAttempt.tryFail(new IllegalStateException(why));
+                close();
+                return Future.failedFuture(why);
+              }
+              LOG.error(why);
+            }
+            return Future.succeededFuture(cmd);
+          }));
+    }).compose(cmd -> {
+      if (gen != generation) {
+        c.close();
+        return Future.failedFuture("superseded");
+      }
       return c.connect().timeout(commandTimeoutMs, TimeUnit.MILLISECONDS).map(sub -> {
         if (gen != generation) {
           c.close();
@@ -429,13 +589,22 @@ final class RedisLink {
           if (ar.succeeded()) {
             attempt = 0;
             state = State.READY;
-            LOG.info("connected to Redis at {}, {} pub/sub channels", where, wantedCount());
+            LOG.info("connected to Redis, {}, {} pub/sub channels", where, wantedCount());
             firstAttempt.tryComplete();
           } else {
             broken(gen, ar.cause().getMessage());
             firstAttempt.tryComplete();
           }
         });
+  }
+
+  private static String infoField(String info, String name) {
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith(name + ":")) {
+        return line.substring(name.length() + 1).trim();
+      }
+    }
+    return "";
   }
 
   private int wantedCount() {
@@ -471,6 +640,7 @@ final class RedisLink {
       state = state == State.CLOSED ? State.CLOSED : State.DOWN;
       commands = null;
       pubsub = null;
+      replicas.reset();
       upSince = 0;
       unconfirmed.clear();
       for (Subscription s : wanted.values()) {
@@ -496,7 +666,7 @@ final class RedisLink {
       return;
     }
     String kind = r.get(0).toString();
-    if ("message".equals(kind)) {
+    if ("message".equals(kind) || "smessage".equals(kind)) {
       String channel = r.get(1).toString();
       byte[] message = r.get(2).toBytes();
       if (channel.equals(controlChannel) && isPing(message)) {
@@ -510,8 +680,12 @@ final class RedisLink {
           LOG.error("pub/sub message on {} could not be handled", channel, e);
         }
       }
-    } else if ("subscribe".equals(kind)) {
+    } else if ("subscribe".equals(kind) || "ssubscribe".equals(kind)) {
       confirmed(r.get(1).toString());
+    } else if ("sunsubscribe".equals(kind) && wants(r.get(1).toString())) {
+      // Redis drops a shard channel's subscribers when its slot moves to another shard: start over, so that it is
+      // subscribed again where the slot now is.
+      broken(gen, "the slot of " + r.get(1) + " moved");
     }
   }
 
@@ -535,7 +709,7 @@ final class RedisLink {
     if (pingSeen == pingSent && System.currentTimeMillis() - pingSentAt >= tickMs) {
       pingSent++;
       pingSentAt = System.currentTimeMillis();
-      send(Request.cmd(Command.PUBLISH).arg(controlChannel).arg("C\tping\t" + pingSent));
+      publish(controlChannel, "C\tping\t" + pingSent);
     }
     for (Listener l : listeners) {
       try {
