@@ -142,7 +142,7 @@ public final class RedisRunTracker implements RunTracker {
       List<Event> events = new ArrayList<>();
       List<String> requesters = new ArrayList<>();
       List<Object> args = new ArrayList<>(List.of(System.currentTimeMillis(), limits.retention().toMillis(),
-          "ws:" + workspace + ":"));
+          RedisKeys.ws(workspace) + ":"));
       for (Response m : members) {
         String[] parts = m.toString().split("\t", 2);
         Event e = failure.build(parts[0], parts[1], 0);

@@ -17,7 +17,8 @@ import java.util.HexFormat;
  *
  * <p>{@code meta} also records {@code start}, the offset the current epoch started after, and {@code rid}, the
  * replication id of the primary that wrote it. Every script is given
- * the replication id of the primary the node talks to; when they differ (a replica was promoted, or Redis restarted
+ * the replication id of the primary the node talks to (or {@code *}, in a Redis Cluster, to read the id of the
+ * shard's primary it runs on); when they differ (a replica was promoted, or Redis restarted
  * from a data set that may be older than what was delivered), the stream starts a new epoch before anything else
  * happens to it, with offsets continuing above both its {@code seq} and the caller's last offset. An offset is so
  * never given to a second event within one epoch, whichever node publishes first after a failover.
@@ -38,6 +39,9 @@ final class RedisScripts {
 
   private static final String COMMON = """
       local function ensure(meta, log, candidate, floor, rid)
+        if rid == '*' then
+          rid = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)') or ''
+        end
         local cur = redis.call('HMGET', meta, 'epoch', 'rid', 'seq')
         local epoch = cur[1]
         if epoch then
@@ -78,7 +82,7 @@ final class RedisScripts {
   /**
    * Appends an event to a stream and publishes it once. KEYS: meta, log. ARGV: pub/sub channel, header prefix
    * (up to the epoch field), frame without offset (ending in {@code }}}), history bound, candidate epoch, floor,
-   * replication id.
+   * replication id, publish command ({@code PUBLISH}, or {@code SPUBLISH} in a Redis Cluster).
    * The offset is spliced into the frame here, before its last two braces. Returns {offset, epoch}.
    */
   static final Script PUBLISH = Script.of("publish", """
@@ -87,7 +91,7 @@ final class RedisScripts {
       local frame = ARGV[3]
       local msg = ARGV[2] .. epoch .. '\\t' .. seq .. '\\n' .. string.sub(frame, 1, -3) .. ',"offset":' .. seq .. '}}'
       redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], seq .. '-0', 'm', msg)
-      redis.call('PUBLISH', ARGV[1], msg)
+      redis.call(ARGV[8], ARGV[1], msg)
       return {seq, epoch}
       """);
 
@@ -158,19 +162,15 @@ final class RedisScripts {
       """);
 
   /**
-   * Records an agent as connected through this node, returning the record it replaced. When that record was a
-   * session on another node, tells that node to close it. KEYS: agents, own node's agents, departed marker,
-   * inbox meta, inbox log. ARGV: agent id, record JSON, own entry, own node id, workspace.
+   * Records an agent as connected through this node, returning the record it replaced (the caller tells that
+   * record's node, if another, to close it). KEYS: agents, own node's agents in the workspace, departed marker,
+   * inbox meta, inbox log. ARGV: agent id, record JSON, own entry, own node id, prefix of the nodes' agent sets.
    */
   static final Script REGISTER = Script.of("register", """
       local old = redis.call('HGET', KEYS[1], ARGV[1])
       if old then
         local rec = cjson.decode(old)
-        redis.call('SREM', 'ws:node:' .. rec.node_id .. ':agents', ARGV[5] .. '\\t' .. ARGV[1] .. '\\t' .. rec.session_id)
-        if rec.node_id ~= ARGV[4] then
-          redis.call('PUBLISH', 'ws:node:' .. rec.node_id,
-            'C\\treplace\\t' .. ARGV[5] .. '\\t' .. ARGV[1] .. '\\t' .. rec.session_id)
-        end
+        redis.call('SREM', ARGV[5] .. rec.node_id, ARGV[1] .. '\\t' .. rec.session_id)
       end
       redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
       redis.call('SADD', KEYS[2], ARGV[3])
@@ -182,8 +182,8 @@ final class RedisScripts {
 
   /**
    * Removes an agent if its record is this session's, and keeps its inbox for the retention time. KEYS: agents,
-   * departed marker, inbox meta, inbox log. ARGV: agent id, session id, workspace, retention in ms. Returns 1 when
-   * removed.
+   * departed marker, inbox meta, inbox log. ARGV: agent id, session id, prefix of the nodes' agent sets, retention
+   * in ms. Returns 1 when removed.
    */
   static final Script UNREGISTER = Script.of("unregister", """
       local cur = redis.call('HGET', KEYS[1], ARGV[1])
@@ -191,7 +191,7 @@ final class RedisScripts {
       local rec = cjson.decode(cur)
       if rec.session_id ~= ARGV[2] then return 0 end
       redis.call('HDEL', KEYS[1], ARGV[1])
-      redis.call('SREM', 'ws:node:' .. rec.node_id .. ':agents', ARGV[3] .. '\\t' .. ARGV[1] .. '\\t' .. ARGV[2])
+      redis.call('SREM', ARGV[3] .. rec.node_id, ARGV[1] .. '\\t' .. ARGV[2])
       local keep = tonumber(ARGV[4])
       if keep > 0 then
         redis.call('SET', KEYS[2], '1', 'PX', keep)
