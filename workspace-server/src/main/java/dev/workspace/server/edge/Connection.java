@@ -53,6 +53,7 @@ final class Connection implements SessionRef {
   private final Authenticator.Identity handshakeIdentity;
   private final String remote;
   private final MessageAssembler assembler;
+  private final ReplayFilter replayFilter;
   private final TokenBucket frameBudget;
   private final TokenBucket refusedBudget;
   private final Set<String> joining = new java.util.HashSet<>();
@@ -62,6 +63,8 @@ final class Connection implements SessionRef {
   private final Map<String, Long> lastOffsets = new HashMap<>();
   private final Set<String> patterns = new LinkedHashSet<>();
   private final List<byte[]> beforeOpen = new ArrayList<>();
+  private final java.util.ArrayDeque<ReplayCursor> replays = new java.util.ArrayDeque<>();
+  private boolean pumping;
   private volatile SubscriptionTrie<Boolean> trie = new SubscriptionTrie<>();
   private volatile boolean replacedByOther;
 
@@ -81,6 +84,20 @@ final class Connection implements SessionRef {
   private record Held(long offset, byte[] frame) {
   }
 
+  /** A replay being written: the next frame to consider and the last offset sent or skipped. */
+  private static final class ReplayCursor {
+    final Replay replay;
+    final dev.workspace.server.core.StreamKey key;
+    int next;
+    long last;
+
+    ReplayCursor(Replay replay, dev.workspace.server.core.StreamKey key, long last) {
+      this.replay = replay;
+      this.key = key;
+      this.last = last;
+    }
+  }
+
   Connection(EdgeContext edge, Vertx vertx, Context context, ServerWebSocket socket, String address,
       String queryWorkspace, Authenticator.Identity handshakeIdentity) {
     this.edge = edge;
@@ -91,6 +108,7 @@ final class Connection implements SessionRef {
     this.queryWorkspace = queryWorkspace;
     this.handshakeIdentity = handshakeIdentity;
     this.remote = String.valueOf(socket.remoteAddress());
+    this.replayFilter = new ReplayFilter(edge.codec().mapper().getFactory());
     this.assembler = new MessageAssembler(edge.options().getMaxMessageSize(), new MessageAssembler.Sink() {
       @Override
       public void message(String text, boolean admitted) {
@@ -632,21 +650,51 @@ final class Connection implements SessionRef {
     write(batch.frame());
   }
 
+  /**
+   * Queues a stream's replay. Replays are written one stream after another, each frame only while less than half
+   * the outbound bound is waiting for the socket, and resumed as the socket takes what was written: a reader that
+   * keeps up receives every missed event, however many. Live events of the stream stay held until its replay ends.
+   */
   private void release(Replay replay) {
-    long last = lastOffsets.getOrDefault(replay.stream(), -1L);
-    dev.workspace.server.core.StreamKey key = dev.workspace.server.core.StreamKey.parse(replay.stream());
-    ReplayFilter filter = new ReplayFilter(edge.codec().mapper().getFactory());
-    for (int i = 0; i < replay.frames().size(); i++) {
-      long offset = replay.offsets().get(i);
-      if (offset > last) {
-        if (filter.accepts(this, key, replay.frames().get(i))) {
-          write(replay.frames().get(i));
-        }
-        last = offset;
-      }
+    replays.add(new ReplayCursor(replay, dev.workspace.server.core.StreamKey.parse(replay.stream()),
+        lastOffsets.getOrDefault(replay.stream(), -1L)));
+    pumpReplays();
+  }
+
+  private void pumpReplays() {
+    if (pumping) {
+      return;
     }
-    last = Math.max(last, replay.position());
-    List<Held> buffer = held.remove(replay.stream());
+    pumping = true;
+    try {
+      long window = edge.options().getOutboundQueueBytes() / 2;
+      ReplayCursor r;
+      while ((r = replays.peek()) != null && state != State.CLOSED) {
+        List<byte[]> frames = r.replay.frames();
+        while (r.next < frames.size()) {
+          if (pendingBytes >= window) {
+            return;
+          }
+          int i = r.next++;
+          long offset = r.replay.offsets().get(i);
+          if (offset > r.last) {
+            if (replayFilter.accepts(this, r.key, frames.get(i))) {
+              write(frames.get(i));
+            }
+            r.last = offset;
+          }
+        }
+        replays.poll();
+        finishReplay(r.replay.stream(), Math.max(r.last, r.replay.position()));
+      }
+    } finally {
+      pumping = false;
+    }
+  }
+
+  private void finishReplay(String stream, long replayed) {
+    long last = replayed;
+    List<Held> buffer = held.remove(stream);
     if (buffer != null) {
       for (Held h : buffer) {
         heldBytes -= h.frame().length;
@@ -656,7 +704,7 @@ final class Connection implements SessionRef {
         }
       }
     }
-    lastOffsets.put(replay.stream(), last);
+    lastOffsets.put(stream, last);
   }
 
   private void write(byte[] frame) {
@@ -681,7 +729,12 @@ final class Connection implements SessionRef {
       slow();
       return;
     }
-    write.get().onComplete(ar -> pendingBytes -= size);
+    write.get().onComplete(ar -> {
+      pendingBytes -= size;
+      if (!replays.isEmpty()) {
+        pumpReplays();
+      }
+    });
   }
 
   private void slow() {

@@ -42,6 +42,7 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
   private final Authenticator authenticator;
   private final RestApi rest;
   private final OriginPolicy origins;
+  private final HostPolicy hosts;
   private final Map<String, Connection> connections = new HashMap<>();
   private final Map<String, Long> requestless = new HashMap<>();
   private final String address = "workspace.deliver." + UUID.randomUUID();
@@ -65,6 +66,7 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
     this.authenticator = authenticator;
     this.rest = rest;
     this.origins = new OriginPolicy(options.getAllowedOrigins());
+    this.hosts = new HostPolicy(!authenticator.required(), options.getAllowedHosts());
   }
 
   @Override
@@ -98,6 +100,12 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
         .connectionHandler(this::onHttpConnection)
         .requestHandler(req -> {
           requestStarted(req.connection().remoteAddress());
+          if (!hosts.allows(req.path(), req.getHeader("Host"))) {
+            refuseHost(req.remoteAddress(), req.getHeader("Host"));
+            req.response().setStatusCode(403).putHeader("content-type", "application/json")
+                .end("{\"code\":\"forbidden\",\"message\":\"Host not allowed in open mode\"}");
+            return;
+          }
           router.handle(req);
         })
         .webSocketHandshakeHandler(this::handshake);
@@ -126,8 +134,20 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
     }
   }
 
+  private void refuseHost(SocketAddress remote, String host) {
+    metrics.limitHit("host");
+    LOG.warn("refused Host remote={} host={}: not a loopback name nor an allowed host", remote,
+        host == null ? "(none)" : printable(host));
+  }
+
   private void handshake(ServerWebSocketHandshake h) {
     requestStarted(h.remoteAddress());
+    if (!hosts.allows(h.path(), h.headers().get("Host"))) {
+      metrics.handshakeRejected();
+      refuseHost(h.remoteAddress(), h.headers().get("Host"));
+      h.reject(403);
+      return;
+    }
     if (!"/ws".equals(h.path())) {
       metrics.handshakeRejected();
       h.reject(404);
