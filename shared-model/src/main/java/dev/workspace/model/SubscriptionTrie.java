@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 /**
  * A segment trie from subscription patterns to values. {@link #match} walks the name's segments once, following the
  * literal child, the {@code *} child and the {@code >} child at each level, so its cost depends on the name and on
- * the patterns that share its prefixes, never on the number of patterns that cannot match.
+ * the patterns that share its prefixes, never on the number of patterns that cannot match. The name is split into
+ * segments once, and the split is reused while the same name is matched again on the same thread.
  *
  * <p>Not thread-safe: confine an instance to one thread, or publish it immutably.
  *
@@ -136,20 +137,18 @@ public final class SubscriptionTrie<T> {
    */
   public void match(String name, Consumer<? super T> sink) {
     everything.forEach(sink);
-    match(root, name, 0, sink);
+    match(root, segments(name), 0, sink);
   }
 
   /**
+   * Allocates nothing when the same name was matched last on this thread (as when one event is checked against
+   * every receiver's trie).
+   *
    * @param name a valid event name
    * @return whether any pattern matches {@code name}
    */
   public boolean matches(String name) {
-    if (!everything.isEmpty()) {
-      return true;
-    }
-    boolean[] found = new boolean[1];
-    match(root, name, 0, v -> found[0] = true);
-    return found[0];
+    return !everything.isEmpty() || (size > 0 && anyMatch(root, segments(name), 0));
   }
 
   /**
@@ -162,28 +161,67 @@ public final class SubscriptionTrie<T> {
     return out;
   }
 
-  private void match(Node<T> node, String name, int from, Consumer<? super T> sink) {
-    if (node.tail != null && from < name.length()) {
+  private void match(Node<T> node, String[] segments, int at, Consumer<? super T> sink) {
+    if (node.tail != null && at < segments.length) {
       node.tail.forEach(sink);
     }
-    if (from > name.length()) {
+    if (at == segments.length) {
       if (node.here != null) {
         node.here.forEach(sink);
       }
       return;
     }
-    int dot = name.indexOf('.', from);
-    int end = dot < 0 ? name.length() : dot;
-    int next = end + 1;
     if (node.literal != null) {
-      Node<T> child = node.literal.get(name.substring(from, end));
+      Node<T> child = node.literal.get(segments[at]);
       if (child != null) {
-        match(child, name, next, sink);
+        match(child, segments, at + 1, sink);
       }
     }
     if (node.star != null) {
-      match(node.star, name, next, sink);
+      match(node.star, segments, at + 1, sink);
     }
+  }
+
+  private static boolean anyMatch(Node<?> node, String[] segments, int at) {
+    if (at == segments.length) {
+      return node.here != null && !node.here.isEmpty();
+    }
+    if (node.tail != null && !node.tail.isEmpty()) {
+      return true;
+    }
+    if (node.literal != null) {
+      Node<?> child = node.literal.get(segments[at]);
+      if (child != null && anyMatch(child, segments, at + 1)) {
+        return true;
+      }
+    }
+    return node.star != null && anyMatch(node.star, segments, at + 1);
+  }
+
+  private static final ThreadLocal<Object[]> LAST_SPLIT = ThreadLocal.withInitial(() -> new Object[2]);
+
+  private static String[] segments(String name) {
+    Object[] last = LAST_SPLIT.get();
+    if (last[0] == name) {
+      return (String[]) last[1];
+    }
+    int count = 1;
+    for (int i = 0; i < name.length(); i++) {
+      if (name.charAt(i) == '.') {
+        count++;
+      }
+    }
+    String[] out = new String[count];
+    int from = 0;
+    for (int i = 0; i < count; i++) {
+      int dot = name.indexOf('.', from);
+      int end = dot < 0 ? name.length() : dot;
+      out[i] = name.substring(from, end);
+      from = end + 1;
+    }
+    last[0] = name;
+    last[1] = out;
+    return out;
   }
 
   /** @return how many (pattern, value) pairs the trie holds */

@@ -52,9 +52,14 @@ public final class ClusterOptions {
     return redisUri;
   }
 
-  /** @param redisUri {@code redis://host:port}, or {@code null} to run alone in memory */
+  /**
+   * @param redisUri {@code redis://host:port}, {@code redis-sentinel://host:port,host:port?master=name}, or
+   *     {@code null} to run alone in memory
+   */
   @Setting(name = "redis-uri", aliases = "--redis", uriWithPassword = true, defaultText = "none: one node, in-memory state",
-      description = "redis://[user:password@]host:port of the Redis that joins nodes into a cluster")
+      description = "the Redis that joins nodes into a cluster: redis://[user:password@]host:port for one instance,"
+          + " redis-sentinel://[:password@]host:port,host:port?master=name for a primary under Sentinel; parameters"
+          + " wait_replicas (default 1 with Sentinel, else 0) and wait_timeout_ms (default 500)")
   public ClusterOptions setRedisUri(String redisUri) {
     this.redisUri = redisUri == null || redisUri.isBlank() ? null : redisUri;
     return this;

@@ -1,5 +1,6 @@
 package dev.workspace.server.core;
 
+import dev.workspace.model.SubscriptionTrie;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import java.util.ArrayList;
@@ -12,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The sessions connected to this node, indexed for delivery, and the node's fan-out: for each delivery it picks
  * the local sessions that should receive it and sends one {@link DeliveryBatch} per event loop over the event bus.
+ * Workspace-wide events (presence, broadcasts) find their receivers through an index of the sessions' patterns, so
+ * a connect or disconnect costs work for the sessions interested in it, not for every session.
  * Thread-safe: sessions on every event loop register here, and brokers dispatch from any thread.
  */
 public final class LocalSessions {
@@ -22,6 +25,7 @@ public final class LocalSessions {
   private final DeliveryOptions deliveryOptions = new DeliveryOptions().setCodecName(CODEC).setLocalOnly(true);
   private final Map<String, Map<String, SessionRef>> agentsByWorkspace = new ConcurrentHashMap<>();
   private final Map<String, Set<SessionRef>> channelMembers = new ConcurrentHashMap<>();
+  private final Map<String, InterestIndex> interestByWorkspace = new ConcurrentHashMap<>();
   private volatile Broker broker;
 
   /**
@@ -48,6 +52,11 @@ public final class LocalSessions {
       return new ConcurrentHashMap<>();
     });
     SessionRef previous = agents.put(session.agentId(), session);
+    InterestIndex interest = interestByWorkspace.computeIfAbsent(session.workspace(), w -> new InterestIndex());
+    if (previous != null) {
+      interest.remove(previous);
+    }
+    interest.put(session);
     if (previous == null) {
       broker.interest(session.workspace(), Audience.agent(session.agentId()), true);
     }
@@ -65,8 +74,24 @@ public final class LocalSessions {
     if (agents == null || !agents.remove(session.agentId(), session)) {
       return false;
     }
+    InterestIndex interest = interestByWorkspace.get(session.workspace());
+    if (interest != null) {
+      interest.remove(session);
+    }
     broker.interest(session.workspace(), Audience.agent(session.agentId()), false);
     return true;
+  }
+
+  /**
+   * Re-indexes a session whose subscription patterns changed, if it is still its agent's current one.
+   *
+   * @param session the session
+   */
+  public void interestChanged(SessionRef session) {
+    InterestIndex interest = interestByWorkspace.get(session.workspace());
+    if (interest != null && session(session.workspace(), session.agentId()) == session) {
+      interest.put(session);
+    }
   }
 
   /**
@@ -147,9 +172,9 @@ public final class LocalSessions {
         }
       }
       case WORKSPACE -> {
-        Map<String, SessionRef> agents = agentsByWorkspace.get(d.workspace());
-        if (agents != null) {
-          for (SessionRef s : agents.values()) {
+        InterestIndex interest = interestByWorkspace.get(d.workspace());
+        if (interest != null) {
+          for (SessionRef s : interest.match(d.eventName())) {
             if (!s.agentId().equals(d.sourceId()) && s.accepts(d.eventName())) {
               add(byAddress, s);
             }
@@ -161,6 +186,37 @@ public final class LocalSessions {
     String stream = d.stream() == null ? null : d.stream().toString();
     for (Map.Entry<String, List<String>> e : byAddress.entrySet()) {
       eventBus.send(e.getKey(), new DeliveryBatch(stream, d.offset(), d.frame(), e.getValue()), deliveryOptions);
+    }
+  }
+
+  /**
+   * A workspace's current sessions by their subscription patterns: what a workspace-wide event costs grows with
+   * the sessions whose patterns match it, not with all sessions.
+   */
+  private static final class InterestIndex {
+    private final SubscriptionTrie<SessionRef> trie = new SubscriptionTrie<>();
+    private final Map<SessionRef, List<String>> indexed = new HashMap<>();
+
+    synchronized void put(SessionRef session) {
+      remove(session);
+      List<String> patterns = List.copyOf(session.patterns());
+      for (String p : patterns) {
+        trie.add(p, session);
+      }
+      indexed.put(session, patterns);
+    }
+
+    synchronized void remove(SessionRef session) {
+      List<String> patterns = indexed.remove(session);
+      if (patterns != null) {
+        for (String p : patterns) {
+          trie.remove(p, session);
+        }
+      }
+    }
+
+    synchronized Set<SessionRef> match(String eventName) {
+      return trie.matchAll(eventName);
     }
   }
 

@@ -1,5 +1,8 @@
 package dev.workspace.server.core;
 
+import dev.workspace.model.Patterns;
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -26,6 +29,17 @@ public interface SessionRef {
    * @return whether the session's subscription patterns match it
    */
   boolean accepts(String eventName);
+
+  /**
+   * The patterns the node indexes the session by for presence and broadcasts, so that those reach the sessions
+   * interested in them without a walk over every session; {@link #accepts} still has the last word. Read on the
+   * session's own thread when it is added and when it reports a change ({@link WorkspaceCore#subscriptionsChanged}).
+   *
+   * @return the session's subscription patterns; by default {@code *}, everything
+   */
+  default Collection<String> patterns() {
+    return List.of(Patterns.ALL);
+  }
 
   /** @return the channels the session has joined (a thread-safe view) */
   Set<String> channels();

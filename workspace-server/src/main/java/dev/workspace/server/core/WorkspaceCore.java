@@ -181,6 +181,16 @@ public final class WorkspaceCore {
   }
 
   /**
+   * Tells the core that a session's subscription patterns changed ({@link SessionRef#patterns}), so that presence
+   * and broadcasts reach it by its new ones. Call it before acknowledging the change.
+   *
+   * @param session the session
+   */
+  public void subscriptionsChanged(SessionRef session) {
+    sessions.interestChanged(session);
+  }
+
+  /**
    * Closes a session: if it is still the agent's current one, the agent leaves its channels and the workspace is
    * told it left; in any case the session stops receiving.
    *

@@ -71,7 +71,7 @@ final class Connection implements SessionRef {
   private State state = State.NEW;
   private String workspace;
   private String agentId;
-  private long pendingBytes;
+  private FrameWriter out;
   private long heldBytes;
   private long lastSeen = System.nanoTime();
   private long handshakeTimer = -1;
@@ -129,10 +129,18 @@ final class Connection implements SessionRef {
   }
 
   void start() {
+    out = new FrameWriter(((WebSocketInternal) socket).channelHandlerContext(), edge.options().getOutboundQueueBytes());
     FrameGuard.install(socket, new FrameGuard.Listener() {
       @Override
       public void ping(io.vertx.core.buffer.Buffer payload) {
         onPing(payload);
+      }
+
+      @Override
+      public void writable() {
+        if (!replays.isEmpty()) {
+          pumpReplays();
+        }
       }
 
       @Override
@@ -178,6 +186,11 @@ final class Connection implements SessionRef {
   @Override
   public boolean accepts(String eventName) {
     return trie.matches(eventName);
+  }
+
+  @Override
+  public java.util.Collection<String> patterns() {
+    return List.copyOf(patterns);
   }
 
   @Override
@@ -242,7 +255,9 @@ final class Connection implements SessionRef {
     if (state == State.CLOSED || !admit(lastSeen)) {
       return;
     }
-    queue(payload.length() + 2, () -> socket.writePong(payload));
+    if (!out.writePong(payload.getBytes())) {
+      slow();
+    }
   }
 
   /**
@@ -568,6 +583,7 @@ final class Connection implements SessionRef {
     patterns.clear();
     patterns.addAll(next);
     trie = SubscriptionTrie.of(patterns);
+    edge.core().subscriptionsChanged(this);
     sendAck(id, new AckResult.Subscriptions(List.copyOf(patterns)));
   }
 
@@ -577,6 +593,7 @@ final class Connection implements SessionRef {
     }
     patterns.removeAll(remove);
     trie = SubscriptionTrie.of(patterns);
+    edge.core().subscriptionsChanged(this);
     sendAck(id, new AckResult.Subscriptions(List.copyOf(patterns)));
   }
 
@@ -651,9 +668,10 @@ final class Connection implements SessionRef {
   }
 
   /**
-   * Queues a stream's replay. Replays are written one stream after another, each frame only while less than half
-   * the outbound bound is waiting for the socket, and resumed as the socket takes what was written: a reader that
-   * keeps up receives every missed event, however many. Live events of the stream stay held until its replay ends.
+   * Queues a stream's replay. Replays are written one stream after another, each frame only while the channel is
+   * writable (what waits for the socket is under Netty's high-water mark, far below the outbound bound), and resumed
+   * when it becomes writable again: a reader that keeps up receives every missed event, however many. Live events
+   * of the stream stay held until its replay ends.
    */
   private void release(Replay replay) {
     replays.add(new ReplayCursor(replay, dev.workspace.server.core.StreamKey.parse(replay.stream()),
@@ -667,12 +685,11 @@ final class Connection implements SessionRef {
     }
     pumping = true;
     try {
-      long window = edge.options().getOutboundQueueBytes() / 2;
       ReplayCursor r;
       while ((r = replays.peek()) != null && state != State.CLOSED) {
         List<byte[]> frames = r.replay.frames();
         while (r.next < frames.size()) {
-          if (pendingBytes >= window) {
+          if (!out.writable()) {
             return;
           }
           int i = r.next++;
@@ -708,38 +725,17 @@ final class Connection implements SessionRef {
   }
 
   private void write(byte[] frame) {
-    queue(frame.length, () -> socket.writeFrame(TextFrames.of(frame)));
-  }
-
-  /**
-   * Writes what {@code write} produces, counting its {@code size} bytes against the outbound bound until the
-   * socket has taken them. Before judging the bound passed, what is waiting for the end of the read is flushed, so
-   * that only bytes the peer has not taken count, not replies to a burst of frames that arrived in one read.
-   */
-  private void queue(int size, java.util.function.Supplier<Future<Void>> write) {
     if (state == State.CLOSED) {
       return;
     }
-    long bound = edge.options().getOutboundQueueBytes();
-    if (pendingBytes + size > bound && socket instanceof WebSocketInternal internal) {
-      internal.channelHandlerContext().flush();
-    }
-    pendingBytes += size;
-    if (pendingBytes > bound) {
+    if (!out.write(frame)) {
       slow();
-      return;
     }
-    write.get().onComplete(ar -> {
-      pendingBytes -= size;
-      if (!replays.isEmpty()) {
-        pumpReplays();
-      }
-    });
   }
 
   private void slow() {
     edge.metrics().slowConsumer();
-    LOG.warn("closing slow consumer agent={} session={} queued={} bytes", agentId, sessionId, pendingBytes);
+    LOG.warn("closing slow consumer agent={} session={} queued={} bytes", agentId, sessionId, out.queuedBytes());
     close(CloseCodes.SLOW_CONSUMER, "outbound queue passed " + edge.options().getOutboundQueueBytes() + " bytes");
   }
 

@@ -122,11 +122,16 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
     if (!link.commandsUp()) {
       return publishLocally(ref, event, frame);
     }
-    return append(Inbound.STREAM, ref, event, frame);
+    return append(Inbound.STREAM, ref, event, frame, true);
   }
 
-  /** One script: next offset, spliced into the frame, appended to history, published once. */
-  private Future<Published> append(char kind, Ref ref, Event event, byte[] frame) {
+  /**
+   * One script: next offset, spliced into the frame, appended to history, published once.
+   *
+   * @param durable whether to wait for the replicas (agents' events); the server's own notices while it catches up
+   *     do not, so that a primary without replicas never keeps a node from recovering
+   */
+  private Future<Published> append(char kind, Ref ref, Event event, byte[] frame, boolean durable) {
     if (frame.length < 2 || frame[frame.length - 1] != '}' || frame[frame.length - 2] != '}') {
       throw new IllegalStateException("an event frame must end with the event object");
     }
@@ -135,8 +140,10 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
         event.responseTo() != null, nodeId);
     Track t = tracks.get(ref);
     int bound = stream.kind() == StreamKey.Kind.CHANNEL ? channelHistory : inboxHistory;
-    return link.eval(RedisScripts.PUBLISH, keys(ref), RedisKeys.channelOf(ref.workspace(), Audience.of(stream)),
-        prefix, frame, bound, newEpoch(), t == null ? 0L : t.last)
+    Object[] args = {RedisKeys.channelOf(ref.workspace(), Audience.of(stream)), prefix, frame, bound, newEpoch(),
+        t == null ? 0L : t.last, link.replicationId()};
+    return (durable ? link.evalDurable(RedisScripts.PUBLISH, keys(ref), args)
+        : link.eval(RedisScripts.PUBLISH, keys(ref), args))
         .map(r -> new Published(r.get(0).toLong(), r.get(1).toString()));
   }
 
@@ -172,7 +179,8 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
     return link.whenSubscribed(channel).compose(v -> {
       Track t = tracks.get(ref);
       return link.eval(RedisScripts.ATTACH, keys(ref), newEpoch(), t == null ? 0L : t.last,
-          since == null ? -1L : Math.max(0, since.offset()), since == null ? "" : since.epoch());
+          since == null ? -1L : Math.max(0, since.offset()), since == null ? "" : since.epoch(),
+          link.replicationId());
     }).map(r -> {
       long seq = r.get(0).toLong();
       String epoch = r.get(1).toString();
@@ -212,7 +220,8 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
         high = String.valueOf(before - 1);
       }
     }
-    return link.eval(RedisScripts.HISTORY, keys(new Ref(workspace, stream)), newEpoch(), mode, low, high, limit)
+    return link.eval(RedisScripts.HISTORY, keys(new Ref(workspace, stream)), newEpoch(), mode, low, high, limit,
+            link.replicationId())
         .map(r -> {
           long seq = r.get(0).toLong();
           String epoch = r.get(1).toString();
@@ -236,7 +245,8 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
 
   @Override
   public Future<StreamPosition> position(String workspace, StreamKey stream) {
-    return link.eval(RedisScripts.ATTACH, keys(new Ref(workspace, stream)), newEpoch(), 0L, -1L, "")
+    return link.eval(RedisScripts.ATTACH, keys(new Ref(workspace, stream)), newEpoch(), 0L, -1L, "",
+            link.replicationId())
         .map(r -> new StreamPosition(r.get(0).toLong(), r.get(1).toString()));
   }
 
@@ -316,10 +326,8 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
       return;
     }
     if (!m.epoch().equals(t.epoch)) {
-      notice(t.ref, "epoch_changed", -1, -1, m.epoch());
-      t.epoch = m.epoch();
-      t.last = m.offset();
-      deliver(m);
+      hold(t, m);
+      resume(t);
       return;
     }
     if (m.offset() <= t.last) {
@@ -354,7 +362,8 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
     t.recovering = true;
     long from = t.last;
     Promise<Void> done = Promise.promise();
-    link.eval(RedisScripts.RESUME, keys(t.ref), newEpoch(), from, t.epoch == null ? "" : t.epoch)
+    link.eval(RedisScripts.RESUME, keys(t.ref), newEpoch(), from, t.epoch == null ? "" : t.epoch,
+            link.replicationId())
         .onComplete(ar -> link.execute(() -> {
           if (tracks.get(t.ref) != t) {
             done.tryComplete();
@@ -384,9 +393,7 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
     String epoch = r.get(1).toString();
     int status = r.get(3).toInteger();
     if (status == 0) {
-      notice(t.ref, "epoch_changed", -1, -1, epoch);
-      t.epoch = epoch;
-      t.last = seq;
+      epochChanged(t, r, seq, epoch);
       return;
     }
     long expected = t.last + 1;
@@ -407,6 +414,32 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
       }
     }
     t.last = Math.max(t.last, seq);
+  }
+
+  /**
+   * The stream's epoch changed while this node was away. What history still holds after the node's offset in the
+   * old epoch (after a failover, the events the new primary has that this node had not delivered yet) is delivered
+   * first, then the notice, then what was published in the new epoch.
+   */
+  private void epochChanged(Track t, Response r, long seq, String epoch) {
+    List<Inbound> later = new ArrayList<>();
+    for (int i = 4; i < r.size(); i++) {
+      Inbound m = Inbound.parse(r.get(i).toBytes());
+      if (m.epoch().equals(t.epoch)) {
+        if (m.offset() > t.last) {
+          t.last = m.offset();
+          deliver(m);
+        }
+      } else if (m.epoch().equals(epoch)) {
+        later.add(m);
+      }
+    }
+    notice(t.ref, "epoch_changed", -1, -1, epoch);
+    t.epoch = epoch;
+    for (Inbound m : later) {
+      deliver(m);
+    }
+    t.last = seq;
   }
 
   private void release(Track t) {
@@ -486,7 +519,7 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
     ObjectNode payload = JSON.objectNode().put("stream", ref.stream().toString()).put("reason", "not_replicated")
         .put("count", count).put("node_id", nodeId);
     Event notice = gapEvent(audience, payload);
-    return append(Inbound.NOTICE, ref, notice, codec.encodeBytes(new Frame.Deliver(notice))).map(p -> {
+    return append(Inbound.NOTICE, ref, notice, codec.encodeBytes(new Frame.Deliver(notice)), false).map(p -> {
       if (counter.addAndGet(-count) == 0) {
         unreplicated.remove(ref, counter);
       }

@@ -33,14 +33,18 @@ public final class RedisCluster {
     if (!NODE_ID.matcher(nodeId).matches()) {
       throw new IllegalArgumentException("a cluster node id is 1-64 characters of A-Z a-z 0-9 _ - ., was '" + nodeId + "'");
     }
-    checkUri(options.getRedisUri());
+    RedisEndpoints endpoints = RedisEndpoints.parse(options.getRedisUri());
+    if (endpoints.mode() == RedisEndpoints.Mode.CLUSTER) {
+      throw new IllegalArgumentException("Redis Cluster is not supported yet: give one redis:// URI or a"
+          + " redis-sentinel:// URI");
+    }
     long tick = options.getClusterHeartbeatInterval().toMillis();
     long timeout = options.getClusterNodeTimeout().toMillis();
     if (timeout <= tick) {
       throw new IllegalArgumentException("clusterNodeTimeout (" + timeout + " ms) must be longer than"
           + " clusterHeartbeatInterval (" + tick + " ms)");
     }
-    RedisLink link = new RedisLink(vertx, options.getRedisUri(), nodeId, options.getRedisCommandTimeout().toMillis(),
+    RedisLink link = new RedisLink(vertx, endpoints, nodeId, options.getRedisCommandTimeout().toMillis(),
         options.getRedisReconnectMaxDelay().toMillis(), tick);
     RedisDirectory directory = new RedisDirectory(link, codec.mapper(), nodeId,
         options.getInboxRetention().toMillis(), tick, timeout);
@@ -48,21 +52,6 @@ public final class RedisCluster {
     link.listen(directory);
     link.listen(broker);
     return new RedisCluster(broker, directory);
-  }
-
-  private static void checkUri(String uri) {
-    String shown = uri == null ? null : uri.replaceFirst("//[^@/]*@", "//");
-    java.net.URI parsed;
-    try {
-      parsed = new java.net.URI(uri);
-    } catch (java.net.URISyntaxException | NullPointerException e) {
-      throw new IllegalArgumentException("the Redis URI is not a URI: '" + shown + "'");
-    }
-    String scheme = parsed.getScheme();
-    boolean tcp = "redis".equals(scheme) || "rediss".equals(scheme);
-    if (!(tcp && parsed.getHost() != null) && !("unix".equals(scheme) && parsed.getPath() != null)) {
-      throw new IllegalArgumentException("the Redis URI must look like redis://host:port, was '" + shown + "'");
-    }
   }
 
   /** @return the broker */

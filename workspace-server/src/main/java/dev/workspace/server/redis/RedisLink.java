@@ -92,6 +92,8 @@ final class RedisLink {
 
   private final Vertx vertx;
   private final RedisOptions redisOptions;
+  private final RedisEndpoints endpoints;
+  private final ReplicaBarrier replicas;
   private final String where;
   private final String controlChannel;
   private final long commandTimeoutMs;
@@ -108,6 +110,7 @@ final class RedisLink {
   private volatile Progress progress = new Progress();
   private RedisConnection pubsub;
   private volatile State state = State.DOWN;
+  private volatile String replicationId = "";
   private volatile long upSince;
   private int generation;
   private int attempt;
@@ -118,21 +121,23 @@ final class RedisLink {
 
   /**
    * @param vertx the node's Vert.x instance
-   * @param uri {@code redis://host:port}
+   * @param endpoints where Redis is: one instance or a Sentinel-watched primary
    * @param nodeId this node's id, which names its control channel
    * @param commandTimeoutMs how long a command may take before the link is considered broken
    * @param maxDelayMs the largest delay between reconnection attempts
    * @param tickMs the heartbeat interval
    */
-  RedisLink(Vertx vertx, String uri, String nodeId, long commandTimeoutMs, long maxDelayMs, long tickMs) {
+  RedisLink(Vertx vertx, RedisEndpoints endpoints, String nodeId, long commandTimeoutMs, long maxDelayMs,
+      long tickMs) {
     this.vertx = vertx;
     this.controlChannel = RedisKeys.control(nodeId);
-    this.where = uri.replaceFirst("//[^@/]*@", "//");
+    this.endpoints = endpoints;
+    this.where = endpoints.describe();
     this.commandTimeoutMs = commandTimeoutMs;
     this.maxDelayMs = maxDelayMs;
     this.tickMs = tickMs;
-    this.redisOptions = new RedisOptions()
-        .setConnectionString(uri)
+    this.replicas = new ReplicaBarrier(endpoints.waitReplicas(), endpoints.waitTimeoutMs());
+    this.redisOptions = endpoints.toOptions()
         .setMaxWaitingHandlers(64 * 1024)
         .setMaxPoolSize(2)
         .setMaxPoolWaiting(8)
@@ -182,6 +187,22 @@ final class RedisLink {
     return upSince;
   }
 
+  /** @return where Redis is, and in which mode */
+  RedisEndpoints endpoints() {
+    return endpoints;
+  }
+
+  /**
+   * @return with replicas (Sentinel), the replication id of the primary the commands connection talks to
+   *     ({@code master_replid}), which changes when a replica is promoted (or the primary restarts), that is
+   *     whenever the data set may have lost acknowledged-by-one-but-not-replicated writes; empty for one instance
+   *     (a restart of one instance keeps its epochs, as its persistence settings decide what survives) and before
+   *     the first connection
+   */
+  String replicationId() {
+    return replicationId;
+  }
+
   /** @return the context every listener call runs on */
   Context context() {
     return context;
@@ -226,6 +247,31 @@ final class RedisLink {
       }
       return Future.failedFuture(e);
     });
+  }
+
+  /**
+   * Runs a script that writes, and completes once the configured number of replicas have its writes ({@code WAIT},
+   * one for every write answered meanwhile). Without replicas to wait for, the same as {@link #eval}.
+   *
+   * @param script the script
+   * @param keys its keys
+   * @param args its arguments
+   * @return its reply; fails with {@code unavailable} when the replicas did not confirm in time
+   */
+  Future<Response> evalDurable(RedisScripts.Script script, List<String> keys, Object... args) {
+    if (!replicas.enabled()) {
+      return eval(script, keys, args);
+    }
+    RedisConnection c = commands;
+    return eval(script, keys, args).compose(r -> replicas.confirm(c, this::sendOn).map(r));
+  }
+
+  /** Sends a command only if the commands connection is still {@code expected}. */
+  private Future<Response> sendOn(RedisConnection expected, Request request) {
+    if (expected == null || commands != expected) {
+      return Future.failedFuture(unavailable(null));
+    }
+    return send(request);
   }
 
   private static Request scriptRequest(Command command, String script, List<String> keys, Object... args) {
@@ -385,6 +431,22 @@ final class RedisLink {
       }
       cmd.exceptionHandler(e -> broken(gen, "commands connection: " + e.getMessage()));
       cmd.endHandler(v -> broken(gen, "commands connection closed"));
+      return cmd.send(Request.cmd(Command.INFO).arg("replication"))
+          .timeout(commandTimeoutMs, TimeUnit.MILLISECONDS)
+          .compose(info -> {
+            String role = infoField(info.toString(), "role");
+            if (!"master".equals(role)) {
+              return Future.failedFuture("Redis at " + where + " is a " + role + ", not a primary");
+            }
+            replicationId = endpoints.mode() == RedisEndpoints.Mode.STANDALONE ? ""
+                : infoField(info.toString(), "master_replid");
+            return Future.succeededFuture(cmd);
+          });
+    }).compose(cmd -> {
+      if (gen != generation) {
+        c.close();
+        return Future.failedFuture("superseded");
+      }
       return c.connect().timeout(commandTimeoutMs, TimeUnit.MILLISECONDS).map(sub -> {
         if (gen != generation) {
           c.close();
@@ -429,13 +491,22 @@ final class RedisLink {
           if (ar.succeeded()) {
             attempt = 0;
             state = State.READY;
-            LOG.info("connected to Redis at {}, {} pub/sub channels", where, wantedCount());
+            LOG.info("connected to Redis, {}, {} pub/sub channels", where, wantedCount());
             firstAttempt.tryComplete();
           } else {
             broken(gen, ar.cause().getMessage());
             firstAttempt.tryComplete();
           }
         });
+  }
+
+  private static String infoField(String info, String name) {
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith(name + ":")) {
+        return line.substring(name.length() + 1).trim();
+      }
+    }
+    return "";
   }
 
   private int wantedCount() {
@@ -471,6 +542,7 @@ final class RedisLink {
       state = state == State.CLOSED ? State.CLOSED : State.DOWN;
       commands = null;
       pubsub = null;
+      replicas.reset();
       upSince = 0;
       unconfirmed.clear();
       for (Subscription s : wanted.values()) {

@@ -14,6 +14,13 @@ import java.util.HexFormat;
  * that was published for it (routing header line, newline, {@code event} frame). A missing {@code meta} means
  * Redis lost the stream (or never had it): it is created with a new epoch, and its offsets continue above the
  * last offset the caller knows of, so receivers that filter by offset never drop new events as old ones.
+ *
+ * <p>{@code meta} also records {@code start}, the offset the current epoch started after, and {@code rid}, the
+ * replication id of the primary that wrote it. Every script is given
+ * the replication id of the primary the node talks to; when they differ (a replica was promoted, or Redis restarted
+ * from a data set that may be older than what was delivered), the stream starts a new epoch before anything else
+ * happens to it, with offsets continuing above both its {@code seq} and the caller's last offset. An offset is so
+ * never given to a second event within one epoch, whichever node publishes first after a failover.
  */
 final class RedisScripts {
   /** A script and its SHA-1, for EVALSHA. */
@@ -30,16 +37,31 @@ final class RedisScripts {
   }
 
   private static final String COMMON = """
-      local function ensure(meta, log, candidate, floor)
-        local epoch = redis.call('HGET', meta, 'epoch')
-        if epoch then return epoch end
+      local function ensure(meta, log, candidate, floor, rid)
+        local cur = redis.call('HMGET', meta, 'epoch', 'rid', 'seq')
+        local epoch = cur[1]
+        if epoch then
+          if rid == '' or cur[2] == rid then return epoch end
+          if not cur[2] then
+            redis.call('HSET', meta, 'rid', rid)
+            return epoch
+          end
+          local seq = tonumber(cur[3]) or 0
+          if floor > seq then seq = floor end
+          redis.call('HSET', meta, 'epoch', candidate, 'seq', seq, 'rid', rid, 'start', seq)
+          return candidate
+        end
         local base = floor
         local last = redis.call('XREVRANGE', log, '+', '-', 'COUNT', 1)
         if #last > 0 then
           local id = tonumber(string.match(last[1][1], '^(%d+)'))
           if id > base then base = id end
         end
-        redis.call('HSET', meta, 'epoch', candidate, 'seq', base)
+        if rid == '' then
+          redis.call('HSET', meta, 'epoch', candidate, 'seq', base, 'start', base)
+        else
+          redis.call('HSET', meta, 'epoch', candidate, 'seq', base, 'rid', rid, 'start', base)
+        end
         return candidate
       end
       local function first_offset(log)
@@ -55,11 +77,12 @@ final class RedisScripts {
 
   /**
    * Appends an event to a stream and publishes it once. KEYS: meta, log. ARGV: pub/sub channel, header prefix
-   * (up to the epoch field), frame without offset (ending in {@code }}}), history bound, candidate epoch, floor.
+   * (up to the epoch field), frame without offset (ending in {@code }}}), history bound, candidate epoch, floor,
+   * replication id.
    * The offset is spliced into the frame here, before its last two braces. Returns {offset, epoch}.
    */
   static final Script PUBLISH = Script.of("publish", """
-      local epoch = ensure(KEYS[1], KEYS[2], ARGV[5], tonumber(ARGV[6]))
+      local epoch = ensure(KEYS[1], KEYS[2], ARGV[5], tonumber(ARGV[6]), ARGV[7])
       local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
       local frame = ARGV[3]
       local msg = ARGV[2] .. epoch .. '\\t' .. seq .. '\\n' .. string.sub(frame, 1, -3) .. ',"offset":' .. seq .. '}}'
@@ -70,11 +93,11 @@ final class RedisScripts {
 
   /**
    * Reads a stream's position and, when a position is given, what was missed since. KEYS: meta, log. ARGV:
-   * candidate epoch, floor, since offset (-1 for none), since epoch. Returns {seq, epoch, first offset, status,
+   * candidate epoch, floor, since offset (-1 for none), since epoch, replication id. Returns {seq, epoch, first offset, status,
    * messages...}, status 0 none asked, 1 recovered (messages follow), 2 not recoverable.
    */
   static final Script ATTACH = Script.of("attach", """
-      local epoch = ensure(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]))
+      local epoch = ensure(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), ARGV[5])
       local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
       local first = first_offset(KEYS[2])
       local since = tonumber(ARGV[3])
@@ -89,21 +112,27 @@ final class RedisScripts {
 
   /**
    * A node catching up on a stream after losing its pub/sub connection. KEYS: meta, log. ARGV: candidate epoch,
-   * the last offset the node delivered, the epoch it knew. When the epoch changed the offset is raised to at least
-   * the node's. Returns {seq, epoch, first offset, status, messages...}, status 1 same epoch (the messages after
-   * the node's offset follow), 0 epoch changed.
+   * the last offset the node delivered, the epoch it knew, replication id. When the epoch changed the offset is raised to at least
+   * the node's, as long as nothing was published in the new epoch. Returns {seq, epoch, first offset, status,
+   * messages...}, status 1 same epoch (the messages after the node's offset follow), 0 epoch changed (the messages
+   * after the node's offset in the old epoch, and every message of the new epoch, follow).
    */
   static final Script RESUME = Script.of("resume", """
       local floor = tonumber(ARGV[2])
-      local epoch = ensure(KEYS[1], KEYS[2], ARGV[1], floor)
+      local epoch = ensure(KEYS[1], KEYS[2], ARGV[1], floor, ARGV[4])
       local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
       local first = first_offset(KEYS[2])
       if epoch ~= ARGV[3] then
-        if seq < floor then
-          redis.call('HSET', KEYS[1], 'seq', floor)
+        local start = tonumber(redis.call('HGET', KEYS[1], 'start') or seq)
+        if seq < floor and seq == start then
+          redis.call('HSET', KEYS[1], 'seq', floor, 'start', floor)
           seq = floor
+          start = floor
         end
-        return {seq, epoch, first, 0}
+        local out = {seq, epoch, first, 0}
+        local from = math.min(floor, start)
+        if from < seq then messages(redis.call('XRANGE', KEYS[2], from + 1, '+'), out) end
+        return out
       end
       local out = {seq, epoch, first, 1}
       if floor < seq then messages(redis.call('XRANGE', KEYS[2], floor + 1, '+'), out) end
@@ -112,10 +141,10 @@ final class RedisScripts {
 
   /**
    * A page of history. KEYS: meta, log. ARGV: candidate epoch, mode ({@code after}, {@code before} or
-   * {@code none}), low id, high id, limit. Returns {seq, epoch, first offset, 0, messages in offset order...}.
+   * {@code none}), low id, high id, limit, replication id. Returns {seq, epoch, first offset, 0, messages in offset order...}.
    */
   static final Script HISTORY = Script.of("history", """
-      local epoch = ensure(KEYS[1], KEYS[2], ARGV[1], 0)
+      local epoch = ensure(KEYS[1], KEYS[2], ARGV[1], 0, ARGV[6])
       local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
       local first = first_offset(KEYS[2])
       local out = {seq, epoch, first, 0}

@@ -20,12 +20,14 @@ public final class RedisProcess implements AutoCloseable {
   private final int port;
   private final Path dir;
   private final boolean persistent;
+  private final List<String> extra;
   private Process process;
 
-  private RedisProcess(int port, Path dir, boolean persistent) {
+  private RedisProcess(int port, Path dir, boolean persistent, List<String> extra) {
     this.port = port;
     this.dir = dir;
     this.persistent = persistent;
+    this.extra = extra;
   }
 
   /** @return a started server that keeps nothing on disk: a restart loses every key */
@@ -39,9 +41,18 @@ public final class RedisProcess implements AutoCloseable {
    * @return a started server
    */
   public static RedisProcess start(boolean persistent) {
+    return start(persistent, List.of());
+  }
+
+  /**
+   * @param persistent whether to keep an append-only file synced on every write
+   * @param extra more {@code redis-server} arguments, for example {@code --replicaof 127.0.0.1 6379}
+   * @return a started server
+   */
+  public static RedisProcess start(boolean persistent, List<String> extra) {
     try {
       Path dir = Files.createTempDirectory("redis-test");
-      RedisProcess r = new RedisProcess(freePort(), dir, persistent);
+      RedisProcess r = new RedisProcess(freePort(), dir, persistent, List.copyOf(extra));
       r.launch();
       return r;
     } catch (IOException e) {
@@ -98,6 +109,7 @@ public final class RedisProcess implements AutoCloseable {
     } else {
       cmd.addAll(List.of("--appendonly", "no"));
     }
+    cmd.addAll(extra);
     try {
       process = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
@@ -127,22 +139,31 @@ public final class RedisProcess implements AutoCloseable {
   }
 
   private static String findBinary() {
+    return findBinary("redis-server", "redis-server");
+  }
+
+  /**
+   * @param name a program's name
+   * @param debianPackage the Debian package that has it
+   * @return its path
+   */
+  static String findBinary(String name, String debianPackage) {
     for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      File f = new File(d, "redis-server");
+      File f = new File(d, name);
       if (f.canExecute()) {
         return f.getPath();
       }
     }
     for (String d : List.of("/usr/bin", "/usr/local/bin", "/usr/sbin")) {
-      File f = new File(d, "redis-server");
+      File f = new File(d, name);
       if (f.canExecute()) {
         return f.getPath();
       }
     }
-    throw new AssertionError("redis-server is not installed; install it with: apt-get install -y redis-server");
+    throw new AssertionError(name + " is not installed; install it with: apt-get install -y " + debianPackage);
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress("127.0.0.1", 0));

@@ -1,0 +1,90 @@
+package dev.workspace.server.edge;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Flushes the WebSocket channels of one event loop once per loop turn instead of once per frame, as NATS flushes
+ * each pending client once per read loop and Netty's {@code FlushConsolidationHandler} consolidates flushes. The
+ * first write to a quiet channel schedules one flush task on the event loop; frames written to that channel, or any
+ * other of the loop's channels, before the task runs leave with it. A lone frame therefore still leaves at once
+ * (after the tasks already queued), while a burst of deliveries costs one system call per channel, not per frame.
+ *
+ * <p>It also keeps the WebSocket encoding of the frame written last on this loop, so a delivery fanned out to many
+ * channels is framed once and every receiver writes a view of the same direct buffer. The cached frame is let go
+ * when the flush task runs.
+ *
+ * <p>One instance per event-loop thread ({@link #current}); confined to that thread.
+ */
+final class OutboundFlusher implements Runnable {
+  private static final FastThreadLocal<OutboundFlusher> LOCAL = new FastThreadLocal<>();
+
+  private final EventExecutor loop;
+  private final List<FrameWriter> dirty = new ArrayList<>();
+  private boolean scheduled;
+  private byte[] lastPayload;
+  private ByteBuf lastFrame;
+
+  private OutboundFlusher(EventExecutor loop) {
+    this.loop = loop;
+  }
+
+  /**
+   * @param loop the event loop the caller runs on
+   * @return the flusher of that loop's thread
+   */
+  static OutboundFlusher current(EventExecutor loop) {
+    OutboundFlusher f = LOCAL.get();
+    if (f == null || f.loop != loop) {
+      f = new OutboundFlusher(loop);
+      LOCAL.set(f);
+    }
+    return f;
+  }
+
+  /** Asks for {@code writer}'s channel to be flushed at the end of this loop turn. */
+  void flushLater(FrameWriter writer) {
+    dirty.add(writer);
+    if (!scheduled) {
+      scheduled = true;
+      loop.execute(this);
+    }
+  }
+
+  /**
+   * @param alloc where a new frame is allocated
+   * @param payload UTF-8 JSON of a text message
+   * @return a retained view of the whole WebSocket frame for {@code payload}, shared with earlier callers that
+   *     passed the same array in this loop turn; the caller owns (releases or writes) the view
+   */
+  ByteBuf frame(ByteBufAllocator alloc, byte[] payload) {
+    if (payload != lastPayload || lastFrame == null) {
+      release();
+      lastFrame = TextFrames.encode(alloc, payload);
+      lastPayload = payload;
+    }
+    return lastFrame.retainedDuplicate();
+  }
+
+  @Override
+  public void run() {
+    scheduled = false;
+    release();
+    for (int i = 0; i < dirty.size(); i++) {
+      dirty.get(i).flushNow();
+    }
+    dirty.clear();
+  }
+
+  private void release() {
+    if (lastFrame != null) {
+      lastFrame.release();
+      lastFrame = null;
+      lastPayload = null;
+    }
+  }
+}
