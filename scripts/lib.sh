@@ -31,3 +31,25 @@ build_if_needed() {
     (cd "$ROOT" && mvn -q -B -ntp -DskipTests install) >&2
   fi
 }
+
+# Runs several test scripts at once, each with its output in a file printed when it ends; fails when any failed.
+run_parallel() {
+  local dir pids=() names=() status=0 i
+  dir="$(mktemp -d)"
+  for cmd in "$@"; do
+    "$ROOT/$cmd" >"$dir/${cmd//\//_}.log" 2>&1 &
+    pids+=($!)
+    names+=("$cmd")
+  done
+  for i in "${!pids[@]}"; do
+    if wait "${pids[$i]}"; then
+      echo "== ${names[$i]}: passed" >&2
+    else
+      echo "== ${names[$i]}: FAILED" >&2
+      status=1
+    fi
+    cat "$dir/${names[$i]//\//_}.log"
+  done
+  rm -rf "$dir"
+  return $status
+}

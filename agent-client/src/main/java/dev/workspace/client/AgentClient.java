@@ -236,6 +236,43 @@ public interface AgentClient {
    */
   Future<List<AgentInfo>> listAgents(String capability);
 
+  /**
+   * Another agent, called as if it were local: {@code remoteAgent("researcher").input("...")}.
+   *
+   * @param agentId the agent's id
+   * @return the remote agent (nothing is sent until it is used)
+   * @throws dev.workspace.client.WorkspaceException {@link FailureKind#INVALID} for a malformed id
+   */
+  RemoteAgent remoteAgent(String agentId);
+
+  /**
+   * A worker pool: each run goes to one connected agent whose metadata lists the capability, the one with the
+   * fewest open runs, chosen by the server.
+   *
+   * @param capability the capability
+   * @return the pool as a remote agent
+   */
+  RemoteAgent pool(String capability);
+
+  /**
+   * Hosts runs: every request this client receives (under its subscriptions; by default all) whose name does not
+   * start with {@code run.} is handed to the handler as a {@link RunContext}, instead of to event handlers. Also
+   * subscribes {@code run.cancel}, so that cancels reach the runs. Replaces an earlier handler.
+   *
+   * @param handler runs each task
+   * @return completes when the server holds the subscription
+   */
+  Future<Void> host(RunHandler handler);
+
+  /**
+   * Replaces this agent's metadata (its card) without reconnecting; the workspace is told with
+   * {@code agent.updated}, and a reconnect sends the new metadata.
+   *
+   * @param metadata the whole new metadata
+   * @return completes when the server took it
+   */
+  Future<Void> updateMetadata(ObjectNode metadata);
+
   /** @return the workspace view: channels, agents, broadcast */
   Workspace workspace();
 

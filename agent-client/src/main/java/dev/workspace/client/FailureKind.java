@@ -18,8 +18,12 @@ public enum FailureKind {
   INVALID,
   /** Credentials are missing or invalid. */
   UNAUTHORIZED,
-  /** The server cannot serve the call right now, or could not be reached; try again later. */
-  UNAVAILABLE;
+  /** The server cannot serve the call right now, or could not be reached, or a remote agent went away mid-run. */
+  UNAVAILABLE,
+  /** A run ended because it was canceled ({@code run.canceled}). */
+  CANCELED,
+  /** A remote agent ended a run with a failure of its own ({@code run.failed}). */
+  FAILED;
 
   /**
    * Maps a server error code to the kind of failure it means.

@@ -9,6 +9,18 @@ package dev.workspace.client;
  *     stream); -1 when the server reported none
  * @param queued whether the receiver is away and the event waits in its inbox until it reconnects (a direct event
  *     to an agent that disconnected less than the server's inbox retention ago)
+ * @param agentId the agent the server chose for an event to {@code pool:<capability>}, else {@code null}
  */
-public record PublishResult(String eventId, long timestamp, long offset, boolean queued) {
+public record PublishResult(String eventId, long timestamp, long offset, boolean queued, String agentId) {
+  /**
+   * The result of a publish to an agent, a channel or the broadcast stream.
+   *
+   * @param eventId the event's id
+   * @param timestamp the server's stamp, epoch milliseconds
+   * @param offset the offset in its stream, or -1
+   * @param queued whether it waits in the inbox of an agent that is away
+   */
+  public PublishResult(String eventId, long timestamp, long offset, boolean queued) {
+    this(eventId, timestamp, offset, queued, null);
+  }
 }

@@ -92,8 +92,23 @@ public sealed interface AckResult {
    * @param timestamp the server's stamp, epoch milliseconds
    * @param offset the event's offset in its stream, or -1 when it has none
    * @param queued whether it waits in the inbox of an agent that is away
+   * @param agentId the pool member chosen for a {@code pool:} destination, or {@code null}
+   * @param seq the event's {@code seq} in its run when it answers one, or -1
+   * @param delivered false when the event was a run's progress that its requester did not ask for (logged only)
    */
-  record Published(String eventId, long timestamp, long offset, boolean queued) implements AckResult {
+  record Published(String eventId, long timestamp, long offset, boolean queued, String agentId, long seq,
+      boolean delivered) implements AckResult {
+    /**
+     * The answer to a publish that is not part of a run or a pool.
+     *
+     * @param eventId the event's id
+     * @param timestamp the server's stamp, epoch milliseconds
+     * @param offset the event's offset in its stream, or -1
+     * @param queued whether it waits in an inbox
+     */
+    public Published(String eventId, long timestamp, long offset, boolean queued) {
+      this(eventId, timestamp, offset, queued, null, -1, true);
+    }
   }
 
   /**
@@ -164,5 +179,33 @@ public sealed interface AckResult {
    * @param subscriptions the session's patterns after the change
    */
   record Subscriptions(List<String> subscriptions) implements AckResult {
+  }
+
+  /**
+   * The answer to {@code get_run}: a run as the tracker holds it.
+   *
+   * @param runId the run id
+   * @param requester who sent the request
+   * @param target who runs it
+   * @param sessionId the request's {@code metadata.session_id}, or {@code null}
+   * @param pool the pool capability it was addressed to, or {@code null}
+   * @param state {@code submitted}, {@code working}, {@code input_required}, {@code completed}, {@code failed},
+   *     {@code canceled} or {@code rejected}
+   * @param created when the request was accepted, epoch milliseconds
+   * @param updated when the last event was logged, epoch milliseconds
+   * @param lastSeq the last logged event's {@code seq}, 0 when none
+   * @param events the logged events after the {@code after_seq} asked for, in order
+   */
+  record Run(String runId, String requester, String target, String sessionId, String pool, String state,
+      long created, long updated, long lastSeq, List<Event> events) implements AckResult {
+  }
+
+  /**
+   * The answer to {@code update_metadata}.
+   *
+   * @param agentId the agent
+   * @param metadata its new metadata
+   */
+  record MetadataUpdated(String agentId, ObjectNode metadata) implements AckResult {
   }
 }

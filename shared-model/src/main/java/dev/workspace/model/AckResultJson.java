@@ -81,6 +81,15 @@ final class AckResultJson {
       if (p.queued()) {
         g.writeBooleanField("queued", true);
       }
+      if (p.agentId() != null) {
+        g.writeStringField("agent_id", p.agentId());
+      }
+      if (p.seq() >= 0) {
+        g.writeNumberField("seq", p.seq());
+      }
+      if (!p.delivered()) {
+        g.writeBooleanField("delivered", false);
+      }
     } else if (result instanceof AckResult.History h) {
       g.writeStringField("channel", h.channel());
       g.writeStringField("epoch", h.epoch());
@@ -121,6 +130,29 @@ final class AckResultJson {
       strings(g, "members", m.members());
     } else if (result instanceof AckResult.Subscriptions s) {
       strings(g, "subscriptions", s.subscriptions());
+    } else if (result instanceof AckResult.Run run) {
+      g.writeStringField("run_id", run.runId());
+      g.writeStringField("requester", run.requester());
+      g.writeStringField("target", run.target());
+      if (run.sessionId() != null) {
+        g.writeStringField("session_id", run.sessionId());
+      }
+      if (run.pool() != null) {
+        g.writeStringField("pool", run.pool());
+      }
+      g.writeStringField("state", run.state());
+      g.writeNumberField("created", run.created());
+      g.writeNumberField("updated", run.updated());
+      g.writeNumberField("last_seq", run.lastSeq());
+      g.writeArrayFieldStart("events");
+      for (Event e : run.events()) {
+        codec.writeEvent(e, g);
+      }
+      g.writeEndArray();
+    } else if (result instanceof AckResult.MetadataUpdated m) {
+      g.writeStringField("agent_id", m.agentId());
+      g.writeFieldName("metadata");
+      mapper.writeTree(g, m.metadata());
     }
     g.writeEndObject();
   }
@@ -165,7 +197,9 @@ final class AckResultJson {
       result = new AckResult.Left(text(r, "channel"));
     } else if (type == AckResult.Published.class) {
       result = new AckResult.Published(text(r, "event_id"), r.path("timestamp").asLong(0),
-          r.path("offset").isIntegralNumber() ? r.get("offset").asLong() : -1, r.path("queued").asBoolean(false));
+          r.path("offset").isIntegralNumber() ? r.get("offset").asLong() : -1, r.path("queued").asBoolean(false),
+          text(r, "agent_id"), r.path("seq").isIntegralNumber() ? r.get("seq").asLong() : -1,
+          r.path("delivered").asBoolean(true));
     } else if (type == AckResult.History.class) {
       List<Event> events = new ArrayList<>();
       for (JsonNode e : array(r, "events")) {
@@ -196,6 +230,21 @@ final class AckResultJson {
       result = new AckResult.Members(text(r, "channel"), strings(r.get("members")));
     } else if (type == AckResult.Subscriptions.class) {
       result = new AckResult.Subscriptions(strings(r.get("subscriptions")));
+    } else if (type == AckResult.Run.class) {
+      List<Event> events = new ArrayList<>();
+      for (JsonNode e : array(r, "events")) {
+        if (!e.isObject()) {
+          throw new ProtocolException(ErrorCode.INVALID_FRAME, "an event is not an object");
+        }
+        events.add(codec.decodeEvent((ObjectNode) e));
+      }
+      result = new AckResult.Run(text(r, "run_id"), text(r, "requester"), text(r, "target"), text(r, "session_id"),
+          text(r, "pool"), text(r, "state"), r.path("created").asLong(0), r.path("updated").asLong(0),
+          r.path("last_seq").asLong(0), events);
+    } else if (type == AckResult.MetadataUpdated.class) {
+      JsonNode meta = r.get("metadata");
+      result = new AckResult.MetadataUpdated(text(r, "agent_id"),
+          meta != null && meta.isObject() ? (ObjectNode) meta : mapper.createObjectNode());
     } else {
       throw new IllegalArgumentException("not an ack result type: " + type);
     }

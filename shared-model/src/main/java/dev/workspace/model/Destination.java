@@ -17,7 +17,9 @@ public record Destination(Kind kind, String name) {
     /** The members of a channel. */
     CHANNEL,
     /** Every agent of the workspace. */
-    BROADCAST
+    BROADCAST,
+    /** {@code pool:<capability>}: one connected agent with the capability, chosen by the server. */
+    POOL
   }
 
   /** The broadcast destination. */
@@ -58,9 +60,13 @@ public record Destination(Kind kind, String name) {
     if (id.equals(Ids.BROADCAST)) {
       return BROADCAST;
     }
+    if (text.startsWith("pool:")) {
+      return new Destination(Kind.POOL,
+          Ids.require("pool capability", text.substring(5), ErrorCode.INVALID_DESTINATION));
+    }
     if (text.indexOf(':') >= 0 && !text.startsWith("agent:")) {
       throw new ProtocolException(ErrorCode.INVALID_DESTINATION, "destination_id '" + Text.clip(text)
-          + "' must be agent:<id>, channel:<name> or agent:broadcast");
+          + "' must be agent:<id>, channel:<name>, pool:<capability> or agent:broadcast");
     }
     return new Destination(Kind.AGENT, Ids.require("agent id", id, ErrorCode.INVALID_DESTINATION));
   }
@@ -72,6 +78,7 @@ public record Destination(Kind kind, String name) {
       case AGENT -> "agent:" + name;
       case CHANNEL -> "channel:" + name;
       case BROADCAST -> "agent:broadcast";
+      case POOL -> "pool:" + name;
     };
   }
 }

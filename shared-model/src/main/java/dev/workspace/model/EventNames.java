@@ -28,6 +28,8 @@ public final class EventNames {
   public static final String AGENT_JOINED = "agent.joined";
   /** Sent to every agent of the workspace when an agent goes away. */
   public static final String AGENT_LEFT = "agent.left";
+  /** Sent to every other agent of the workspace when an agent changes its metadata ({@code update_metadata}). */
+  public static final String AGENT_UPDATED = "agent.updated";
   /** A reply to a request, when the replier gives no name of its own. */
   public static final String AGENT_RESPONSE = "agent.response";
   /** A message to every agent of the workspace. */
@@ -38,7 +40,7 @@ public final class EventNames {
 
   /** Names only the server may emit; a client publishing one is refused with {@code forbidden}. */
   public static final Set<String> RESERVED = Set.of(
-      CHANNEL_MESSAGE_MENTIONED, CHANNEL_JOINED, CHANNEL_LEFT, AGENT_JOINED, AGENT_LEFT, STREAM_GAP);
+      CHANNEL_MESSAGE_MENTIONED, CHANNEL_JOINED, CHANNEL_LEFT, AGENT_JOINED, AGENT_LEFT, AGENT_UPDATED, STREAM_GAP);
 
   private EventNames() {
   }

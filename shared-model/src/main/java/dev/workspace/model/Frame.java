@@ -131,6 +131,25 @@ public sealed interface Frame {
   }
 
   /**
+   * Reads a run from the run tracker: its state and the events logged after a sequence number.
+   *
+   * @param id request id
+   * @param runId the run's id (the request's {@code event_id})
+   * @param afterSeq only events with a larger {@code seq}, or {@code null} for all that are kept
+   */
+  record GetRun(String id, String runId, Long afterSeq) implements ClientFrame {
+  }
+
+  /**
+   * Replaces the agent's metadata (its card) without reconnecting; the workspace is told with {@code agent.updated}.
+   *
+   * @param id request id
+   * @param metadata the new metadata, whole
+   */
+  record UpdateMetadata(String id, ObjectNode metadata) implements ClientFrame {
+  }
+
+  /**
    * A keep-alive; the peer answers with a {@link Pong} carrying the same id. Either side may send it.
    *
    * @param id optional id

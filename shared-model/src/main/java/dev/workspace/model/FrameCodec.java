@@ -91,6 +91,8 @@ public final class FrameCodec {
         case "list_agents" -> new Frame.ListAgents(requireId(id), optString(node, "capability"));
         case "list_channels" -> new Frame.ListChannels(requireId(id));
         case "members" -> new Frame.Members(requireId(id), requireString(node, "channel"));
+        case "get_run" -> new Frame.GetRun(requireId(id), requireString(node, "run_id"), optLong(node, "after_seq"));
+        case "update_metadata" -> new Frame.UpdateMetadata(requireId(id), requireObject(node, "metadata"));
         case "ping" -> new Frame.Ping(id);
         case "pong" -> new Frame.Pong(id);
         default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + Text.clip(type) + "'");
@@ -592,6 +594,14 @@ public final class FrameCodec {
       optField(g, "capability", a.capability());
     } else if (frame instanceof Frame.Members m) {
       g.writeStringField("channel", m.channel());
+    } else if (frame instanceof Frame.GetRun r) {
+      g.writeStringField("run_id", r.runId());
+      if (r.afterSeq() != null) {
+        g.writeNumberField("after_seq", r.afterSeq());
+      }
+    } else if (frame instanceof Frame.UpdateMetadata u) {
+      g.writeFieldName("metadata");
+      mapper.writeTree(g, u.metadata());
     } else if (frame instanceof Frame.Ack a) {
       g.writeFieldName("result");
       mapper.writeTree(g, a.result() == null ? mapper.createObjectNode() : a.result());
@@ -630,6 +640,10 @@ public final class FrameCodec {
       return "list_channels";
     } else if (frame instanceof Frame.Members) {
       return "members";
+    } else if (frame instanceof Frame.GetRun) {
+      return "get_run";
+    } else if (frame instanceof Frame.UpdateMetadata) {
+      return "update_metadata";
     } else if (frame instanceof Frame.Ping) {
       return "ping";
     } else if (frame instanceof Frame.Pong) {

@@ -69,6 +69,20 @@ class AckResultCodecTest {
             "{'event_id':'e2','timestamp':1700000000124,'offset':3,'queued':true}"),
         Arguments.of(new AckResult.Published("e3", 1700000000125L, -1, false),
             "{'event_id':'e3','timestamp':1700000000125}"),
+        Arguments.of(new AckResult.Published("e4", 1700000000126L, 7, false, "w2", 3, false),
+            "{'event_id':'e4','timestamp':1700000000126,'offset':7,'agent_id':'w2','seq':3,'delivered':false}"),
+        Arguments.of(new AckResult.Run("r1", "alice", "bob", "s1", "summarize", "working", 10, 20, 1,
+            List.of(Event.create("p1", "run.progress.text", "bob", "agent:alice", json("{'text':'a','seq':1}"), null,
+                15, "r1", false, -1))),
+            "{'run_id':'r1','requester':'alice','target':'bob','session_id':'s1','pool':'summarize',"
+            + "'state':'working','created':10,'updated':20,'last_seq':1,'events':[{'event_id':'p1',"
+            + "'event_name':'run.progress.text','source_id':'bob','destination_id':'agent:alice',"
+            + "'payload':{'text':'a','seq':1},'metadata':{},'timestamp':15,'response_to':'r1'}]}"),
+        Arguments.of(new AckResult.Run("r2", "alice", "bob", null, null, "submitted", 10, 10, 0, List.of()),
+            "{'run_id':'r2','requester':'alice','target':'bob','state':'submitted','created':10,'updated':10,"
+            + "'last_seq':0,'events':[]}"),
+        Arguments.of(new AckResult.MetadataUpdated("bob", json("{'role':'researcher'}")),
+            "{'agent_id':'bob','metadata':{'role':'researcher'}}"),
         Arguments.of(new AckResult.History("general", "a1b2", List.of(posted, gap), true, 40, 43),
             "{'channel':'general','epoch':'a1b2','events':[{'event_id':'evt-1','event_name':'channel.message.posted',"
             + "'source_id':'alice','destination_id':'channel:general','payload':{'text':'hi @bob','n':3},"

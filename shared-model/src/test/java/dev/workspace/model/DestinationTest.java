@@ -28,6 +28,7 @@ class DestinationTest {
       "agent:broadcast,    BROADCAST, broadcast, agent:broadcast",
       "broadcast,          BROADCAST, broadcast, agent:broadcast",
       "agent:channel,      AGENT,     channel,   agent:channel",
+      "pool:summarize,     POOL,      summarize, pool:summarize",
   })
   void parsesEachForm(String text, Kind kind, String name, String canonical) {
     Destination d = Destination.parse(text);

@@ -1,5 +1,7 @@
 package dev.workspace.model;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -72,6 +74,9 @@ class FrameCodecTest {
         new Frame.ListAgents("a2", "summarize"),
         new Frame.ListChannels("lc1"),
         new Frame.Members("m1", "general"),
+        new Frame.GetRun("g1", "run-1", null),
+        new Frame.GetRun("g2", "run-1", 7L),
+        new Frame.UpdateMetadata("um1", JsonNodeFactory.instance.objectNode().put("name", "Bob")),
         new Frame.Ping("pi1"),
         new Frame.Ping(null),
         new Frame.Pong("po1"),

@@ -90,6 +90,7 @@ public final class ServerOptions {
   private final SecurityOptions security;
   private final LogOptions logging;
   private final ShutdownOptions shutdown;
+  private final RunOptions runs;
 
   /** Options with every default. */
   public ServerOptions() {
@@ -100,6 +101,7 @@ public final class ServerOptions {
     this.security = new SecurityOptions();
     this.logging = new LogOptions();
     this.shutdown = new ShutdownOptions();
+    this.runs = new RunOptions();
   }
 
   /**
@@ -115,6 +117,7 @@ public final class ServerOptions {
     this.security = new SecurityOptions(other.security);
     this.logging = new LogOptions(other.logging);
     this.shutdown = new ShutdownOptions(other.shutdown);
+    this.runs = new RunOptions(other.runs);
   }
 
   /**
@@ -136,6 +139,28 @@ public final class ServerOptions {
   /** @return every option as JSON, secrets and passwords masked: what may be printed or logged */
   public JsonObject toMaskedJson() {
     return SCHEMA.toJson(this, true);
+  }
+
+  /** @return the bounds of the run tracker */
+  @OptionGroup(name = "runs", description = "The bounds of the run tracker: open runs, run logs, retention.")
+  public RunOptions getRuns() {
+    return runs;
+  }
+
+  /** @return the run tracker's bounds, as the core takes them */
+  public dev.workspace.server.core.RunLimits getRunLimits() {
+    return runs.toLimits();
+  }
+
+  /** @param limits the run tracker's bounds */
+  public ServerOptions setRunLimits(dev.workspace.server.core.RunLimits limits) {
+    if (limits.maxLogBytes() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("maxLogBytes must fit an int, was " + limits.maxLogBytes());
+    }
+    runs.setMaxOpenRuns(limits.maxOpenRuns()).setMaxOpenRunsPerRequester(limits.maxOpenRunsPerRequester())
+        .setMaxLogEvents(limits.maxLogEvents()).setMaxLogBytes((int) limits.maxLogBytes())
+        .setRetention(limits.retention());
+    return this;
   }
 
   /** @return where the node listens */

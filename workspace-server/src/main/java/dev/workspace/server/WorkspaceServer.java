@@ -91,6 +91,7 @@ public final class WorkspaceServer {
     }
     Broker broker;
     Directory directory;
+    dev.workspace.server.core.RunTracker runTracker;
     long inboxSweep = -1;
     if (options.getRedisUri() != null) {
       RedisCluster cluster;
@@ -101,11 +102,13 @@ public final class WorkspaceServer {
       }
       broker = cluster.broker();
       directory = cluster.directory();
+      runTracker = cluster.runs();
     } else {
       MemoryBroker memoryBroker = new MemoryBroker(codec, options.getHistorySize(), options.getInboxSize());
       MemoryDirectory memoryDirectory = new MemoryDirectory(options.getInboxRetention());
       broker = memoryBroker;
       directory = memoryDirectory;
+      runTracker = new dev.workspace.server.core.MemoryRunTracker(codec, options.getRunLimits());
       long sweepMs = Math.max(1000, Math.min(60_000, options.getInboxRetention().toMillis() / 2));
       inboxSweep = vertx.setPeriodic(sweepMs, t -> memoryDirectory.expire(
           (ws, agent) -> memoryBroker.drop(ws, dev.workspace.server.core.StreamKey.inbox(agent))));
@@ -114,6 +117,7 @@ public final class WorkspaceServer {
     sessions.broker(broker);
     WorkspaceCore core = new WorkspaceCore(nodeId, broker, directory, sessions, ServerOptions.DEFAULT_HISTORY_PAGE,
         ServerOptions.MAX_HISTORY_PAGE, options.getOutboundQueueBytes() / 2);
+    core.runTracker(runTracker);
     directory.departures(core::departed);
     ServerMetrics metrics = new ServerMetrics(sessions::size);
     RestApi rest = new RestApi(options, codec, core, broker, metrics, auth);
@@ -122,6 +126,7 @@ public final class WorkspaceServer {
     if (inboxSweep >= 0) {
       node.timers.add(inboxSweep);
     }
+    node.timers.add(vertx.setPeriodic(60_000, t -> runTracker.sweep()));
     List<ServerVerticle> verticles = new ArrayList<>();
     return broker.start(sessions)
         .compose(v -> vertx.deployVerticle(() -> {

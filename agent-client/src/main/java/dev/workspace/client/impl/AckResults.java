@@ -69,7 +69,7 @@ final class AckResults {
 
   static PublishResult publish(ObjectNode r, String eventId) {
     AckResult.Published p = CODEC.decodeResult(AckResult.Published.class, r);
-    return new PublishResult(or(p.eventId(), eventId), p.timestamp(), p.offset(), p.queued());
+    return new PublishResult(or(p.eventId(), eventId), p.timestamp(), p.offset(), p.queued(), p.agentId());
   }
 
   static List<String> subscriptions(ObjectNode r) {

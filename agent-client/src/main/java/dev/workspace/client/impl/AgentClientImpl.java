@@ -182,6 +182,7 @@ public final class AgentClientImpl implements AgentClient {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final Promise<Void> closed = Promise.promise();
   private final Workspace workspace = new WorkspaceImpl(this);
+  private final ClientRuns runs;
 
   private volatile State state = State.IDLE;
   private volatile SessionInfo session;
@@ -206,6 +207,7 @@ public final class AgentClientImpl implements AgentClient {
         .setClosingTimeout(CLOSING_TIMEOUT_SECONDS));
     this.backoff = new Backoff(options.getReconnectInitialDelay(), options.getReconnectMaxDelay(), new Random());
     this.dedupe = new DedupeWindow(options.getDedupeWindowSize());
+    this.runs = new ClientRuns(this, vertx);
     this.subscriptions = new SubscriptionCounts(
         options.getSubscriptions() == null ? List.of(Patterns.ALL) : options.getSubscriptions());
   }
@@ -602,7 +604,13 @@ public final class AgentClientImpl implements AgentClient {
     if (event.eventId() != null && !dedupe.firstSeen(event.eventId())) {
       return;
     }
+    if (runs.onEvent(event)) {
+      return;
+    }
     if (event.responseTo() != null) {
+      if (dev.workspace.model.RunNames.isInterim(event.eventName()) && replyWaiters.containsKey(event.responseTo())) {
+        return;
+      }
       ReplyWaiter w = replyWaiters.remove(event.responseTo());
       if (w != null) {
         cancelTimer(w.timer);
@@ -1004,6 +1012,48 @@ public final class AgentClientImpl implements AgentClient {
   @Override
   public Workspace workspace() {
     return workspace;
+  }
+
+  @Override
+  public dev.workspace.client.RemoteAgent remoteAgent(String agentId) {
+    return runs.remote("agent:" + Ids.requireAgentId(Objects.requireNonNull(agentId, "agentId")));
+  }
+
+  @Override
+  public dev.workspace.client.RemoteAgent pool(String capability) {
+    Objects.requireNonNull(capability, "capability");
+    try {
+      return runs.remote("pool:" + capability);
+    } catch (ProtocolException e) {
+      throw refused("pool: ", e);
+    }
+  }
+
+  @Override
+  public Future<Void> host(dev.workspace.client.RunHandler handler) {
+    Objects.requireNonNull(handler, "handler");
+    return onContext(() -> {
+      runs.host(handler);
+      return subscribe(dev.workspace.model.RunNames.CANCEL).mapEmpty();
+    });
+  }
+
+  @Override
+  public Future<Void> updateMetadata(ObjectNode metadata) {
+    Objects.requireNonNull(metadata, "metadata");
+    ObjectNode copy = metadata.deepCopy();
+    return onContext(() -> request(id -> new Frame.UpdateMetadata(id, copy), "update_metadata").map(r -> {
+      Target t = target;
+      if (t != null) {
+        target = new Target(t.address(), t.agentId(), copy, t.workspace());
+      }
+      return (Void) null;
+    }));
+  }
+
+  /** Runs an action on the client's context, for the run classes of this package. */
+  <T> Future<T> inContext(Supplier<Future<T>> action) {
+    return onContext(action);
   }
 
   // ------------------------------------------------------------------ state and lifecycle

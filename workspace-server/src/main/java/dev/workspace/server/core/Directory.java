@@ -45,6 +45,18 @@ public interface Directory {
     return Future.succeededFuture(false);
   }
 
+  /**
+   * Replaces an agent's metadata if its current record is this session's.
+   *
+   * @param workspace the workspace
+   * @param agentId the agent
+   * @param sessionId the session that asks
+   * @param metadata the new metadata
+   * @return whether the record was updated
+   */
+  Future<Boolean> updateMetadata(String workspace, String agentId, String sessionId,
+      com.fasterxml.jackson.databind.node.ObjectNode metadata);
+
   /** @return every connected agent of the workspace, ordered by id */
   Future<List<AgentRecord>> agents(String workspace);
 

@@ -91,6 +91,21 @@ public final class MemoryDirectory implements Directory {
   }
 
   @Override
+  public Future<Boolean> updateMetadata(String workspace, String agentId, String sessionId,
+      com.fasterxml.jackson.databind.node.ObjectNode metadata) {
+    boolean[] updated = new boolean[1];
+    space(workspace).agents.computeIfPresent(agentId, (id, rec) -> {
+      if (!rec.sessionId().equals(sessionId)) {
+        return rec;
+      }
+      updated[0] = true;
+      return new AgentRecord(rec.workspace(), rec.agentId(), metadata, rec.connectedSince(), rec.nodeId(),
+          rec.sessionId());
+    });
+    return Future.succeededFuture(updated[0]);
+  }
+
+  @Override
   public Future<AgentRecord> agent(String workspace, String agentId) {
     return Future.succeededFuture(space(workspace).agents.get(agentId));
   }

@@ -36,6 +36,7 @@ public final class WorkspaceCore {
   private final int maxHistoryPage;
   private final long maxHistoryPageBytes;
   private final Set<Future<Void>> departing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile Runs runs;
 
   /**
    * @param nodeId this node's id
@@ -69,6 +70,23 @@ public final class WorkspaceCore {
     this.sessions = sessions;
     this.defaultHistoryPage = defaultHistoryPage;
     this.maxHistoryPage = maxHistoryPage;
+    this.runs = new Runs(new MemoryRunTracker(dev.workspace.model.FrameCodec.DEFAULT, RunLimits.DEFAULTS), directory);
+  }
+
+  /**
+   * Sets where runs are tracked; by default in this process with {@link RunLimits#DEFAULTS}.
+   *
+   * @param tracker the run tracker
+   * @return this
+   */
+  public WorkspaceCore runTracker(RunTracker tracker) {
+    this.runs = new Runs(tracker, directory);
+    return this;
+  }
+
+  /** @return the runs and pools of this core */
+  public Runs runs() {
+    return runs;
   }
 
   /** @return this node's id */
@@ -218,6 +236,7 @@ public final class WorkspaceCore {
                 session.agentId(), "disconnected"))
             : Future.succeededFuture()));
       }
+      steps.add(endRunsOf(ws, session.agentId()));
       return Future.all(steps).compose(v -> broker.publishTransient(ws, Audience.WORKSPACE,
           systemEvent(EventNames.AGENT_LEFT, Destination.BROADCAST.toString(), session.agentId(),
               JSON.objectNode().put("agent_id", session.agentId()))));
@@ -259,11 +278,22 @@ public final class WorkspaceCore {
                   "disconnected"))
               : Future.succeededFuture()));
         }
+        steps.add(endRunsOf(ws, id));
         return Future.all(steps).compose(v -> broker.publishTransient(ws, Audience.WORKSPACE,
             systemEvent(EventNames.AGENT_LEFT, Destination.BROADCAST.toString(), id,
                 JSON.objectNode().put("agent_id", id))));
       });
     }).mapEmpty();
+  }
+
+  private Future<Void> endRunsOf(String workspace, String agentId) {
+    return runs.targetLeft(workspace, agentId).compose(ended -> {
+      List<Future<?>> sends = new ArrayList<>();
+      for (RunTracker.Ended e : ended) {
+        sends.add(broker.publish(workspace, StreamKey.inbox(e.requester()), e.event()));
+      }
+      return Future.all(sends).<Void>mapEmpty();
+    });
   }
 
   // ------------------------------------------------------------------ publishing
@@ -307,28 +337,42 @@ public final class WorkspaceCore {
         .withSourceId(agentId).withDestinationId(destination.toString())
         .withTimestamp(System.currentTimeMillis()).withOffset(-1);
     boolean[] queued = new boolean[1];
+    Runs.Routed[] routedTo = new Runs.Routed[1];
     Future<Published> published = switch (destination.kind()) {
       case CHANNEL -> broker.publish(workspace, StreamKey.channel(destination.name()), stamped)
           .compose(p -> mention(workspace, destination.name(), stamped.withOffset(p.offset())).map(p));
-      case AGENT -> directory.agent(workspace, destination.name()).compose(rec -> {
-        if (rec != null) {
-          return broker.publish(workspace, StreamKey.inbox(destination.name()), stamped);
+      case AGENT, POOL -> runs.route(workspace, stamped).compose(routed -> {
+        routedTo[0] = routed;
+        Event out = routed.event();
+        if (!routed.deliver()) {
+          return Future.succeededFuture(new Published(-1, null));
         }
-        Future<Boolean> kept = stamped.requiresResponse()
-            ? Future.succeededFuture(false) : directory.inboxKept(workspace, destination.name());
-        return kept.compose(k -> {
-          if (!k) {
-            return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND,
-                "agent '" + destination.name() + "' is not connected to workspace '" + workspace + "'"));
+        Future<AgentRecord> target = routed.record() != null
+            ? Future.succeededFuture(routed.record()) : directory.agent(workspace, routed.target());
+        return target.compose(rec -> {
+          if (rec != null) {
+            return broker.publish(workspace, StreamKey.inbox(routed.target()), out);
           }
-          queued[0] = true;
-          return broker.publish(workspace, StreamKey.inbox(destination.name()), stamped);
+          Future<Boolean> kept = out.requiresResponse()
+              ? Future.succeededFuture(false) : directory.inboxKept(workspace, routed.target());
+          return kept.compose(k -> {
+            if (!k) {
+              return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND,
+                  "agent '" + routed.target() + "' is not connected to workspace '" + workspace + "'"));
+            }
+            queued[0] = true;
+            return broker.publish(workspace, StreamKey.inbox(routed.target()), out);
+          });
         });
       });
       case BROADCAST -> broker.publish(workspace, StreamKey.BROADCAST, stamped);
     };
-    return published.map(p -> new AckResult.Published(stamped.eventId(), stamped.timestamp(),
-        p.offset() >= 0 ? p.offset() : -1, queued[0]));
+    return published.map(p -> {
+      Runs.Routed routed = routedTo[0];
+      return new AckResult.Published(stamped.eventId(), stamped.timestamp(), p.offset() >= 0 ? p.offset() : -1,
+          queued[0], routed != null && routed.chosen() ? routed.target() : null, routed == null ? -1 : routed.seq(),
+          routed == null || routed.deliver());
+    });
   }
 
   private Future<Void> mention(String workspace, String channel, Event post) {
@@ -355,6 +399,57 @@ public final class WorkspaceCore {
             ? Future.succeededFuture() : broker.publish(workspace, StreamKey.inbox(target), m)));
       }
       return Future.all(sends).mapEmpty();
+    });
+  }
+
+  /**
+   * Reads a run for one of its parties ({@code get_run}).
+   *
+   * @param session the asking session: the run's requester or target
+   * @param runId the run
+   * @param afterSeq only events after this sequence number, or {@code null}
+   * @return the {@code ack} result
+   */
+  public Future<AckResult.Run> getRun(SessionRef session, String runId, Long afterSeq) {
+    return runs.get(session.workspace(), session.agentId(), runId, afterSeq);
+  }
+
+  /**
+   * Replaces a session's metadata and tells the workspace with {@code agent.updated}.
+   *
+   * @param session the session
+   * @param metadata the new metadata
+   * @return the {@code ack} result: {@code agent_id}, {@code metadata}
+   */
+  public Future<AckResult.MetadataUpdated> updateMetadata(SessionRef session, ObjectNode metadata) {
+    String ws = session.workspace();
+    String agentId = session.agentId();
+    return directory.updateMetadata(ws, agentId, session.sessionId(), metadata).compose(updated -> {
+      if (!updated) {
+        return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND,
+            "agent '" + agentId + "' has no current session here to update"));
+      }
+      ObjectNode payload = JSON.objectNode().put("agent_id", agentId);
+      payload.set("metadata", metadata);
+      return broker.publishTransient(ws, Audience.WORKSPACE, systemEvent(EventNames.AGENT_UPDATED,
+          Destination.BROADCAST.toString(), agentId, payload)).map(v -> new AckResult.MetadataUpdated(agentId, metadata));
+    });
+  }
+
+  /**
+   * @param workspace the workspace
+   * @param agentId the agent
+   * @return a list holding its discovery entry alone; fails
+   *     {@code not_found} when it is not connected
+   */
+  public Future<AckResult.AgentList> agent(String workspace, String agentId) {
+    return directory.agent(workspace, agentId).compose(a -> {
+      if (a == null) {
+        return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND,
+            "agent '" + agentId + "' is not connected to workspace '" + workspace + "'"));
+      }
+      return Future.succeededFuture(new AckResult.AgentList(List.of(new AckResult.AgentSummary(a.agentId(),
+          a.metadata(), a.connectedSince(), "online", a.nodeId()))));
     });
   }
 

@@ -374,6 +374,10 @@ final class Connection implements SessionRef {
     } else if (frame instanceof Frame.Members m) {
       requireAllowed(m.channel());
       answer(id, core.members(workspace, m.channel()));
+    } else if (frame instanceof Frame.GetRun r) {
+      answer(id, core.getRun(this, r.runId(), r.afterSeq()));
+    } else if (frame instanceof Frame.UpdateMetadata u) {
+      answer(id, core.updateMetadata(this, u.metadata()));
     } else {
       sendError(id, ErrorCode.UNKNOWN_TYPE, "unexpected frame");
     }

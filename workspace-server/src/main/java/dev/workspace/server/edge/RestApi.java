@@ -84,6 +84,9 @@ public final class RestApi {
     router.route("/api/*").handler(this::authenticate);
     router.get("/api/agents").handler(ctx -> reply(ctx, 200,
         core.agents(workspace(ctx), ctx.queryParams().get("capability"))));
+    router.get("/api/agents/:id").handler(this::agentCard);
+    router.get("/api/runs/:id").handler(ctx -> reply(ctx, 200, core.runs().get(workspace(ctx), caller(ctx),
+        ctx.pathParam("id"), longParam(ctx, "after_seq"))));
     router.get("/api/channels").handler(ctx -> {
       ChannelPermissions allowed = permissions(ctx);
       reply(ctx, 200, core.channels(workspace(ctx)).map(allowed::filterChannelList));
@@ -165,6 +168,53 @@ public final class RestApi {
       throw new ProtocolException(ErrorCode.UNAUTHORIZED, "the Authorization header must be 'Bearer <token>'");
     }
     return header.substring(7).trim();
+  }
+
+  private void agentCard(RoutingContext ctx) {
+    String id = Ids.requireAgentId(ctx.pathParam("id"));
+    core.agent(workspace(ctx), id).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      AckResult.AgentSummary a = ar.result().agents().get(0);
+      ObjectNode card = codec.mapper().createObjectNode().put("agent_id", a.agentId());
+      card.set("metadata", a.metadata());
+      card.put("connected_since", a.connectedSince()).put("status", a.status()).put("node_id", a.nodeId());
+      byte[] body = card.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      String etag;
+      try {
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(body);
+        etag = "\"" + java.util.HexFormat.of().formatHex(digest, 0, 16) + "\"";
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+      ctx.response().putHeader("ETag", etag).putHeader("Cache-Control", "max-age=300");
+      String match = ctx.request().getHeader("If-None-Match");
+      if (match != null && java.util.Arrays.stream(match.split(",")).map(String::trim)
+          .anyMatch(m -> m.equals(etag) || m.equals("W/" + etag) || m.equals("*"))) {
+        ctx.response().setStatusCode(304).end();
+        return;
+      }
+      ctx.response().setStatusCode(200).putHeader("content-type", "application/json")
+          .end(io.vertx.core.buffer.Buffer.buffer(body));
+    });
+  }
+
+  /**
+   * The agent a REST call acts for: the token's {@code sub}, else the {@code X-Agent-Id} header, else {@code null}
+   * (open mode, no header).
+   */
+  private static String caller(RoutingContext ctx) {
+    Authenticator.Identity identity = ctx.get(IDENTITY);
+    String named = ctx.request().getHeader("X-Agent-Id");
+    if (identity != null) {
+      if (named != null && !named.equals(identity.agentId())) {
+        throw new ProtocolException(ErrorCode.FORBIDDEN, "X-Agent-Id is not the token's agent");
+      }
+      return identity.agentId();
+    }
+    return named == null ? null : Ids.requireAgentId(named);
   }
 
   private void postEvent(RoutingContext ctx) {

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The broker of a cluster node: stream offsets, epochs and bounded history live in Redis, and each event crosses
- * to the other nodes as one Redis PUBLISH on the channel of its audience ({@code ws:<workspace>:ch:<channel>},
- * {@code ws:<workspace>:agent:<id>}, {@code ws:<workspace>:all}).
+ * to the other nodes as one Redis PUBLISH (SPUBLISH in a Redis Cluster) on the channel of its audience
+ * ({@code ws:{<workspace>}:ch:<channel>}, {@code ws:{<workspace>}:agent:<id>}, {@code ws:{<workspace>}:all}).
  *
  * <p>Publishing a stream event is one script that takes the next offset, splices it into the frame encoded once
  * here, appends the result to the stream's history and publishes it: offset order is publish order, and every node
@@ -141,7 +141,7 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
     Track t = tracks.get(ref);
     int bound = stream.kind() == StreamKey.Kind.CHANNEL ? channelHistory : inboxHistory;
     Object[] args = {RedisKeys.channelOf(ref.workspace(), Audience.of(stream)), prefix, frame, bound, newEpoch(),
-        t == null ? 0L : t.last, link.replicationId()};
+        t == null ? 0L : t.last, link.replicationId(), link.publishCommand().toString().toUpperCase()};
     return (durable ? link.evalDurable(RedisScripts.PUBLISH, keys(ref), args)
         : link.eval(RedisScripts.PUBLISH, keys(ref), args))
         .map(r -> new Published(r.get(0).toLong(), r.get(1).toString()));
@@ -165,8 +165,7 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
     }
     byte[] message = Inbound.transientMessage(Inbound.TRANSIENT, workspace, audience, event.eventName(),
         event.sourceId(), nodeId, frame);
-    return link.send(Request.cmd(Command.PUBLISH).arg(RedisKeys.channelOf(workspace, audience)).arg(message))
-        .mapEmpty();
+    return link.publish(RedisKeys.channelOf(workspace, audience), message).mapEmpty();
   }
 
   // ------------------------------------------------------------------ reading

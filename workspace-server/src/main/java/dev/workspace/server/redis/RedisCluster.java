@@ -15,10 +15,12 @@ public final class RedisCluster {
 
   private final RedisBroker broker;
   private final RedisDirectory directory;
+  private final RedisRunTracker runs;
 
-  private RedisCluster(RedisBroker broker, RedisDirectory directory) {
+  private RedisCluster(RedisBroker broker, RedisDirectory directory, RedisRunTracker runs) {
     this.broker = broker;
     this.directory = directory;
+    this.runs = runs;
   }
 
   /**
@@ -51,12 +53,17 @@ public final class RedisCluster {
     RedisBroker broker = new RedisBroker(link, codec, nodeId, options.getHistorySize(), options.getInboxSize());
     link.listen(directory);
     link.listen(broker);
-    return new RedisCluster(broker, directory);
+    return new RedisCluster(broker, directory, new RedisRunTracker(link, codec, options.getRunLimits()));
   }
 
   /** @return the broker */
   public RedisBroker broker() {
     return broker;
+  }
+
+  /** @return the run tracker */
+  public RedisRunTracker runs() {
+    return runs;
   }
 
   /** @return the directory */

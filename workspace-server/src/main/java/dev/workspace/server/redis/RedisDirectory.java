@@ -79,10 +79,15 @@ public final class RedisDirectory implements Directory, RedisLink.Listener {
     String ws = agent.workspace();
     StreamKey inbox = StreamKey.inbox(agent.agentId());
     return link.eval(RedisScripts.REGISTER,
-        List.of(RedisKeys.agents(ws), RedisKeys.nodeAgents(nodeId), RedisKeys.departed(ws, agent.agentId()),
+        List.of(RedisKeys.agents(ws), RedisKeys.nodeAgents(ws, nodeId), RedisKeys.departed(ws, agent.agentId()),
             RedisKeys.streamMeta(ws, inbox), RedisKeys.streamLog(ws, inbox)),
-        agent.agentId(), toJson(agent), RedisKeys.nodeEntry(ws, agent.agentId(), agent.sessionId()), nodeId, ws)
+        agent.agentId(), toJson(agent), RedisKeys.nodeEntry(agent.agentId(), agent.sessionId()), nodeId,
+        RedisKeys.nodeAgentsPrefix(ws))
         .map(r -> r == null ? null : fromJson(ws, r.toString()))
+        .compose(old -> link.send(Request.cmd(Command.SADD).arg(RedisKeys.nodeWorkspaces(nodeId)).arg(ws))
+            .compose(x -> old == null || old.nodeId().equals(nodeId) ? Future.succeededFuture(old)
+                : link.publish(RedisKeys.control(old.nodeId()),
+                    "C\treplace\t" + ws + '\t' + old.agentId() + '\t' + old.sessionId()).map(old)))
         .onFailure(e -> {
           if (before == null) {
             localAgents.remove(key, agent);
@@ -107,12 +112,34 @@ public final class RedisDirectory implements Directory, RedisLink.Listener {
     return link.eval(RedisScripts.UNREGISTER,
         List.of(RedisKeys.agents(workspace), RedisKeys.departed(workspace, agentId),
             RedisKeys.streamMeta(workspace, inbox), RedisKeys.streamLog(workspace, inbox)),
-        agentId, sessionId, workspace, retentionMs)
+        agentId, sessionId, RedisKeys.nodeAgentsPrefix(workspace), retentionMs)
         .map(r -> r.toLong() == 1L)
         .otherwise(e -> {
           LOG.warn("could not unregister {}/{} now; it is reported when Redis is back: {}", workspace, agentId,
               e.getMessage());
           return false;
+        });
+  }
+
+  @Override
+  public Future<Boolean> updateMetadata(String workspace, String agentId, String sessionId, ObjectNode metadata) {
+    if (!link.commandsUp()) {
+      return Future.failedFuture(RedisLink.unavailable(null));
+    }
+    String key = key(workspace, agentId);
+    AgentRecord mine = localAgents.get(key);
+    if (mine == null || !mine.sessionId().equals(sessionId)) {
+      return Future.succeededFuture(false);
+    }
+    AgentRecord next = new AgentRecord(mine.workspace(), mine.agentId(), metadata, mine.connectedSince(),
+        mine.nodeId(), mine.sessionId());
+    return link.eval(RedisScripts.UPDATE_AGENT, List.of(RedisKeys.agents(workspace)), agentId, sessionId,
+        toJson(next)).map(r -> {
+          boolean updated = r.toLong() == 1L;
+          if (updated) {
+            localAgents.replace(key, mine, next);
+          }
+          return updated;
         });
   }
 
@@ -227,7 +254,7 @@ public final class RedisDirectory implements Directory, RedisLink.Listener {
   @Override
   public Future<List<ChannelInfo>> channels(String workspace) {
     return link.eval(RedisScripts.CHANNELS, List.of(RedisKeys.channels(workspace)),
-        "ws:" + workspace + ":members:", Ids.GENERAL).map(r -> {
+        RedisKeys.membersPrefix(workspace), Ids.GENERAL).map(r -> {
           List<ChannelInfo> out = new ArrayList<>(r.size() / 2);
           for (int i = 0; i + 1 < r.size(); i += 2) {
             out.add(new ChannelInfo(r.get(i).toString(), r.get(i + 1).toInteger()));
@@ -292,36 +319,60 @@ public final class RedisDirectory implements Directory, RedisLink.Listener {
               return Future.succeededFuture();
             }
             LOG.info("node {} stopped answering; reporting its agents as gone", other);
-            return departAll(other, null).compose(v -> link.send(Request.cmd(Command.SCARD)
-                .arg(RedisKeys.nodeAgents(other)))).compose(left -> left.toLong() == 0L
-                    ? link.send(Request.cmd(Command.SREM).arg(RedisKeys.NODES).arg(other)).mapEmpty()
-                    : Future.succeededFuture());
+            return departAll(other, null).compose(v -> remaining(other)).compose(left -> left == 0L
+                ? link.send(Request.cmd(Command.DEL).arg(RedisKeys.nodeWorkspaces(other)))
+                    .compose(x -> link.send(Request.cmd(Command.SREM).arg(RedisKeys.NODES).arg(other))).mapEmpty()
+                : Future.succeededFuture());
           });
+    });
+  }
+
+  /** @return how many sessions are still registered through a node, over all its workspaces */
+  private Future<Long> remaining(String node) {
+    return link.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.nodeWorkspaces(node))).compose(wss -> {
+      Future<Long> sum = Future.succeededFuture(0L);
+      for (Response w : wss) {
+        String ws = w.toString();
+        sum = sum.compose(n -> link.send(Request.cmd(Command.SCARD).arg(RedisKeys.nodeAgents(ws, node)))
+            .map(c -> n + c.toLong()));
+      }
+      return sum;
     });
   }
 
   /**
    * Reports as gone every agent registered through a node, except those this node still serves.
    *
-   * @param node the node whose agent set is read
+   * @param node the node whose agent sets are read
    * @param keep this node's live sessions, or {@code null} to report all
    */
   private Future<Void> departAll(String node, Map<String, AgentRecord> keep) {
-    return link.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.nodeAgents(node))).compose(entries -> {
+    return link.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.nodeWorkspaces(node))).compose(wss -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Response w : wss) {
+        String ws = w.toString();
+        chain = chain.compose(v -> departAll(node, ws, keep));
+      }
+      return chain;
+    });
+  }
+
+  private Future<Void> departAll(String node, String workspace, Map<String, AgentRecord> keep) {
+    return link.send(Request.cmd(Command.SMEMBERS).arg(RedisKeys.nodeAgents(workspace, node))).compose(entries -> {
       Future<Void> chain = Future.succeededFuture();
       for (Response e : entries) {
         String entry = e.toString();
         String[] f = entry.split("\t", -1);
-        if (f.length != 3) {
+        if (f.length != 2) {
           continue;
         }
         if (keep != null) {
-          AgentRecord live = keep.get(key(f[0], f[1]));
-          if (live != null && live.sessionId().equals(f[2])) {
+          AgentRecord live = keep.get(key(workspace, f[0]));
+          if (live != null && live.sessionId().equals(f[1])) {
             continue;
           }
         }
-        chain = chain.compose(v -> depart(node, entry, f[0], f[1], f[2]));
+        chain = chain.compose(v -> depart(node, entry, workspace, f[0], f[1]));
       }
       return chain;
     });
@@ -331,7 +382,8 @@ public final class RedisDirectory implements Directory, RedisLink.Listener {
     return link.send(Request.cmd(Command.HGET).arg(RedisKeys.agents(workspace)).arg(agentId)).compose(r -> {
       AgentRecord rec = r == null ? null : fromJson(workspace, r.toString());
       if (rec == null || !rec.sessionId().equals(sessionId)) {
-        return link.send(Request.cmd(Command.SREM).arg(RedisKeys.nodeAgents(node)).arg(entry)).mapEmpty();
+        return link.send(Request.cmd(Command.SREM).arg(RedisKeys.nodeAgents(workspace, node)).arg(entry))
+            .mapEmpty();
       }
       return departures.apply(rec);
     });
@@ -358,15 +410,16 @@ public final class RedisDirectory implements Directory, RedisLink.Listener {
     String ws = a.workspace();
     StreamKey inbox = StreamKey.inbox(a.agentId());
     return link.eval(RedisScripts.REASSERT,
-        List.of(RedisKeys.agents(ws), RedisKeys.nodeAgents(nodeId), RedisKeys.departed(ws, a.agentId()),
+        List.of(RedisKeys.agents(ws), RedisKeys.nodeAgents(ws, nodeId), RedisKeys.departed(ws, a.agentId()),
             RedisKeys.streamMeta(ws, inbox), RedisKeys.streamLog(ws, inbox)),
-        a.agentId(), toJson(a), RedisKeys.nodeEntry(ws, a.agentId(), a.sessionId()), a.sessionId())
+        a.agentId(), toJson(a), RedisKeys.nodeEntry(a.agentId(), a.sessionId()), a.sessionId())
+        .compose(r -> link.send(Request.cmd(Command.SADD).arg(RedisKeys.nodeWorkspaces(nodeId)).arg(ws)).map(r))
         .compose(r -> {
           long outcome = r.toLong();
           if (outcome == 2L) {
             // Another session took the agent while this node was cut off: this one is replaced.
-            return link.send(Request.cmd(Command.PUBLISH).arg(link.controlChannel())
-                .arg("C\treplace\t" + ws + '\t' + a.agentId() + '\t' + a.sessionId())).mapEmpty();
+            return link.publish(link.controlChannel(),
+                "C\treplace\t" + ws + '\t' + a.agentId() + '\t' + a.sessionId()).mapEmpty();
           }
           Set<String> channels = localChannels.get(key(ws, a.agentId()));
           Future<Void> chain = Future.succeededFuture();

@@ -28,7 +28,7 @@ import java.util.Set;
  *
  * <p>Query parameters tune durability: {@code wait_replicas} (how many replicas must have a published event before
  * it is acknowledged; default 1 with Sentinel, 0 otherwise) and {@code wait_timeout_ms} (how long to wait for them;
- * default 500). A publish that the replicas do not confirm in time fails with {@code unavailable}.
+ * default 500; not with Cluster). A publish that the replicas do not confirm in time fails with {@code unavailable}.
  *
  * @param mode which of the three forms
  * @param endpoints the {@code redis://} URIs of the instance, the sentinels or the cluster seeds
@@ -170,6 +170,10 @@ public record RedisEndpoints(Mode mode, List<String> endpoints, String master, S
       }
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("wait_replicas and wait_timeout_ms are whole numbers, was '" + shown + "'");
+    }
+    if (mode == Mode.CLUSTER && replicas > 0) {
+      throw new IllegalArgumentException("wait_replicas is not supported with Redis Cluster (WAIT must reach the"
+          + " shard that took the write), was '" + shown + "'");
     }
     if (replicas < 0 || replicas > 16 || timeout < 1 || timeout > 60_000) {
       throw new IllegalArgumentException("wait_replicas is 0-16 and wait_timeout_ms 1-60000, was '" + shown + "'");

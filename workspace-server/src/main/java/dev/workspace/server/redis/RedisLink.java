@@ -232,6 +232,32 @@ final class RedisLink {
     });
   }
 
+  /** @return the command that publishes: {@code SPUBLISH} (sharded) in a Redis Cluster, else {@code PUBLISH} */
+  Command publishCommand() {
+    return cluster() ? Command.SPUBLISH : Command.PUBLISH;
+  }
+
+  /**
+   * Publishes a message on a pub/sub channel (sharded in a Redis Cluster).
+   *
+   * @param channel the channel
+   * @param message the message
+   * @return the number of receivers Redis counted
+   */
+  Future<Response> publish(String channel, Object message) {
+    Request r = Request.cmd(publishCommand()).arg(channel);
+    if (message instanceof byte[] b) {
+      r.arg(b);
+    } else {
+      r.arg(String.valueOf(message));
+    }
+    return send(r);
+  }
+
+  private boolean cluster() {
+    return endpoints.mode() == RedisEndpoints.Mode.CLUSTER;
+  }
+
   /**
    * Runs a script by its SHA-1, loading it with EVAL when Redis does not have it (after a restart).
    *
@@ -336,7 +362,7 @@ final class RedisLink {
         return;
       }
       if (pubsub != null) {
-        pubsub.send(Request.cmd(Command.UNSUBSCRIBE).arg(channel));
+        pubsub.send(Request.cmd(cluster() ? Command.SUNSUBSCRIBE : Command.UNSUBSCRIBE).arg(channel));
       }
     }
     s.waiters.forEach(Promise::tryComplete);
@@ -372,6 +398,14 @@ final class RedisLink {
   /** Holds the lock on {@code wanted}. */
   private void sendSubscribe(List<String> channels) {
     if (channels.isEmpty()) {
+      return;
+    }
+    if (cluster()) {
+      // One channel per command: each goes to the shard that owns its slot.
+      for (String c : channels) {
+        unconfirmed.merge(c, 1, Integer::sum);
+        pubsub.send(Request.cmd(Command.SSUBSCRIBE).arg(c));
+      }
       return;
     }
     Request r = Request.cmd(Command.SUBSCRIBE);
@@ -431,17 +465,41 @@ final class RedisLink {
       }
       cmd.exceptionHandler(e -> broken(gen, "commands connection: " + e.getMessage()));
       cmd.endHandler(v -> broken(gen, "commands connection closed"));
-      return cmd.send(Request.cmd(Command.INFO).arg("replication"))
+      Future<RedisConnection> checked;
+      if (cluster()) {
+        // Each shard's primary reads its own replication id inside the scripts.
+        replicationId = "*";
+        checked = Future.succeededFuture(cmd);
+      } else {
+        checked = cmd.send(Request.cmd(Command.INFO).arg("replication"))
+            .timeout(commandTimeoutMs, TimeUnit.MILLISECONDS)
+            .compose(info -> {
+              String role = infoField(info.toString(), "role");
+              if (!"master".equals(role)) {
+                return Future.failedFuture("Redis at " + where + " is a " + role + ", not a primary");
+              }
+              replicationId = endpoints.mode() == RedisEndpoints.Mode.STANDALONE ? ""
+                  : infoField(info.toString(), "master_replid");
+              return Future.succeededFuture(cmd);
+            });
+      }
+      return checked.compose(x -> cmd.send(Request.cmd(Command.EXISTS).arg(RedisKeys.OLD_LAYOUT_NODES))
           .timeout(commandTimeoutMs, TimeUnit.MILLISECONDS)
-          .compose(info -> {
-            String role = infoField(info.toString(), "role");
-            if (!"master".equals(role)) {
-              return Future.failedFuture("Redis at " + where + " is a " + role + ", not a primary");
+          .compose(old -> {
+            if (old != null && old.toLong() > 0) {
+              String why = "Redis at " + where + " holds keys of an earlier layout (" + RedisKeys.OLD_LAYOUT_NODES
+                  + "): nodes of an earlier version use it. Stop every one of them, then delete their keys"
+                  + " (redis-cli --scan --pattern 'ws:*' | grep -v '{' | xargs -r redis-cli del) or point this"
+                  + " node at another Redis; history kept in the old keys is not carried over";
+              if (!firstAttempt.future().isComplete()) {
+                firstAttempt.tryFail(new IllegalStateException(why));
+                close();
+                return Future.failedFuture(why);
+              }
+              LOG.error(why);
             }
-            replicationId = endpoints.mode() == RedisEndpoints.Mode.STANDALONE ? ""
-                : infoField(info.toString(), "master_replid");
             return Future.succeededFuture(cmd);
-          });
+          }));
     }).compose(cmd -> {
       if (gen != generation) {
         c.close();
@@ -568,7 +626,7 @@ final class RedisLink {
       return;
     }
     String kind = r.get(0).toString();
-    if ("message".equals(kind)) {
+    if ("message".equals(kind) || "smessage".equals(kind)) {
       String channel = r.get(1).toString();
       byte[] message = r.get(2).toBytes();
       if (channel.equals(controlChannel) && isPing(message)) {
@@ -582,8 +640,12 @@ final class RedisLink {
           LOG.error("pub/sub message on {} could not be handled", channel, e);
         }
       }
-    } else if ("subscribe".equals(kind)) {
+    } else if ("subscribe".equals(kind) || "ssubscribe".equals(kind)) {
       confirmed(r.get(1).toString());
+    } else if ("sunsubscribe".equals(kind) && wants(r.get(1).toString())) {
+      // Redis drops a shard channel's subscribers when its slot moves to another shard: start over, so that it is
+      // subscribed again where the slot now is.
+      broken(gen, "the slot of " + r.get(1) + " moved");
     }
   }
 
@@ -607,7 +669,7 @@ final class RedisLink {
     if (pingSeen == pingSent && System.currentTimeMillis() - pingSentAt >= tickMs) {
       pingSent++;
       pingSentAt = System.currentTimeMillis();
-      send(Request.cmd(Command.PUBLISH).arg(controlChannel).arg("C\tping\t" + pingSent));
+      publish(controlChannel, "C\tping\t" + pingSent);
     }
     for (Listener l : listeners) {
       try {

@@ -17,7 +17,8 @@ import java.util.HexFormat;
  *
  * <p>{@code meta} also records {@code start}, the offset the current epoch started after, and {@code rid}, the
  * replication id of the primary that wrote it. Every script is given
- * the replication id of the primary the node talks to; when they differ (a replica was promoted, or Redis restarted
+ * the replication id of the primary the node talks to (or {@code *}, in a Redis Cluster, to read the id of the
+ * shard's primary it runs on); when they differ (a replica was promoted, or Redis restarted
  * from a data set that may be older than what was delivered), the stream starts a new epoch before anything else
  * happens to it, with offsets continuing above both its {@code seq} and the caller's last offset. An offset is so
  * never given to a second event within one epoch, whichever node publishes first after a failover.
@@ -38,6 +39,9 @@ final class RedisScripts {
 
   private static final String COMMON = """
       local function ensure(meta, log, candidate, floor, rid)
+        if rid == '*' then
+          rid = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)') or ''
+        end
         local cur = redis.call('HMGET', meta, 'epoch', 'rid', 'seq')
         local epoch = cur[1]
         if epoch then
@@ -78,7 +82,7 @@ final class RedisScripts {
   /**
    * Appends an event to a stream and publishes it once. KEYS: meta, log. ARGV: pub/sub channel, header prefix
    * (up to the epoch field), frame without offset (ending in {@code }}}), history bound, candidate epoch, floor,
-   * replication id.
+   * replication id, publish command ({@code PUBLISH}, or {@code SPUBLISH} in a Redis Cluster).
    * The offset is spliced into the frame here, before its last two braces. Returns {offset, epoch}.
    */
   static final Script PUBLISH = Script.of("publish", """
@@ -87,7 +91,7 @@ final class RedisScripts {
       local frame = ARGV[3]
       local msg = ARGV[2] .. epoch .. '\\t' .. seq .. '\\n' .. string.sub(frame, 1, -3) .. ',"offset":' .. seq .. '}}'
       redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], seq .. '-0', 'm', msg)
-      redis.call('PUBLISH', ARGV[1], msg)
+      redis.call(ARGV[8], ARGV[1], msg)
       return {seq, epoch}
       """);
 
@@ -158,19 +162,15 @@ final class RedisScripts {
       """);
 
   /**
-   * Records an agent as connected through this node, returning the record it replaced. When that record was a
-   * session on another node, tells that node to close it. KEYS: agents, own node's agents, departed marker,
-   * inbox meta, inbox log. ARGV: agent id, record JSON, own entry, own node id, workspace.
+   * Records an agent as connected through this node, returning the record it replaced (the caller tells that
+   * record's node, if another, to close it). KEYS: agents, own node's agents in the workspace, departed marker,
+   * inbox meta, inbox log. ARGV: agent id, record JSON, own entry, own node id, prefix of the nodes' agent sets.
    */
   static final Script REGISTER = Script.of("register", """
       local old = redis.call('HGET', KEYS[1], ARGV[1])
       if old then
         local rec = cjson.decode(old)
-        redis.call('SREM', 'ws:node:' .. rec.node_id .. ':agents', ARGV[5] .. '\\t' .. ARGV[1] .. '\\t' .. rec.session_id)
-        if rec.node_id ~= ARGV[4] then
-          redis.call('PUBLISH', 'ws:node:' .. rec.node_id,
-            'C\\treplace\\t' .. ARGV[5] .. '\\t' .. ARGV[1] .. '\\t' .. rec.session_id)
-        end
+        redis.call('SREM', ARGV[5] .. rec.node_id, ARGV[1] .. '\\t' .. rec.session_id)
       end
       redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
       redis.call('SADD', KEYS[2], ARGV[3])
@@ -182,8 +182,8 @@ final class RedisScripts {
 
   /**
    * Removes an agent if its record is this session's, and keeps its inbox for the retention time. KEYS: agents,
-   * departed marker, inbox meta, inbox log. ARGV: agent id, session id, workspace, retention in ms. Returns 1 when
-   * removed.
+   * departed marker, inbox meta, inbox log. ARGV: agent id, session id, prefix of the nodes' agent sets, retention
+   * in ms. Returns 1 when removed.
    */
   static final Script UNREGISTER = Script.of("unregister", """
       local cur = redis.call('HGET', KEYS[1], ARGV[1])
@@ -191,7 +191,7 @@ final class RedisScripts {
       local rec = cjson.decode(cur)
       if rec.session_id ~= ARGV[2] then return 0 end
       redis.call('HDEL', KEYS[1], ARGV[1])
-      redis.call('SREM', 'ws:node:' .. rec.node_id .. ':agents', ARGV[3] .. '\\t' .. ARGV[1] .. '\\t' .. ARGV[2])
+      redis.call('SREM', ARGV[3] .. rec.node_id, ARGV[1] .. '\\t' .. ARGV[2])
       local keep = tonumber(ARGV[4])
       if keep > 0 then
         redis.call('SET', KEYS[2], '1', 'PX', keep)
@@ -201,6 +201,152 @@ final class RedisScripts {
         redis.call('DEL', KEYS[3], KEYS[4])
       end
       return 1
+      """);
+
+  /**
+   * Replaces an agent's record if it is still this session's. KEYS: agents hash. ARGV: agent id, session id, new
+   * record JSON. Returns 1 when replaced, 0 otherwise.
+   */
+  static final Script UPDATE_AGENT = Script.of("update_agent", """
+      local cur = redis.call('HGET', KEYS[1], ARGV[1])
+      if not cur then return 0 end
+      local rec = cjson.decode(cur)
+      if rec.session_id ~= ARGV[2] then return 0 end
+      redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+      return 1
+      """);
+
+  private static final String PICK = """
+      local function pick(prefix, now, from, n, turnKey, ttl)
+        if n == 1 then return ARGV[from] end
+        local least = nil
+        local equals = {}
+        for i = 0, n - 1 do
+          local k = prefix .. ARGV[from + i]
+          redis.call('ZREMRANGEBYSCORE', k, '-inf', now)
+          local c = redis.call('ZCARD', k)
+          if least == nil or c < least then
+            least = c
+            equals = {}
+          end
+          if c == least then equals[#equals + 1] = ARGV[from + i] end
+        end
+        local turn = redis.call('INCR', turnKey)
+        redis.call('PEXPIRE', turnKey, ttl)
+        return equals[(turn % #equals) + 1]
+      end
+      """;
+
+  /**
+   * Opens a run. KEYS: run hash, workspace open set, requester open set, pool turn counter. ARGV: now, retention ms,
+   * max open, max open per requester, run id, requester, session id, pool, stream (0/1), target set prefix,
+   * candidate count, candidates... Returns {'ok', target}, {'dup'}, {'ws'} or {'req'}.
+   */
+  static final Script RUN_OPEN = Script.of("run_open", PICK + """
+      local now = tonumber(ARGV[1])
+      local ttl = tonumber(ARGV[2])
+      local cur = redis.call('HGET', KEYS[1], 'requester')
+      if cur then
+        if cur ~= ARGV[6] then return {'dup'} end
+        return {'ok', redis.call('HGET', KEYS[1], 'target')}
+      end
+      redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+      if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then return {'ws'} end
+      redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+      if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[4]) then return {'req'} end
+      local chosen = pick(ARGV[10], now, 12, tonumber(ARGV[11]), KEYS[4], ttl)
+      redis.call('HSET', KEYS[1], 'requester', ARGV[6], 'target', chosen, 'session_id', ARGV[7], 'pool', ARGV[8],
+        'stream', ARGV[9], 'state', 'submitted', 'created', now, 'updated', now, 'seq', 0, 'bytes', 0)
+      redis.call('PEXPIRE', KEYS[1], ttl)
+      local exp = now + ttl
+      redis.call('ZADD', KEYS[2], exp, ARGV[5])
+      redis.call('PEXPIRE', KEYS[2], ttl)
+      redis.call('ZADD', KEYS[3], exp, ARGV[5])
+      redis.call('PEXPIRE', KEYS[3], ttl)
+      local tk = ARGV[10] .. chosen
+      redis.call('ZADD', tk, exp, ARGV[5] .. '\\t' .. ARGV[6])
+      redis.call('PEXPIRE', tk, ttl)
+      return {'ok', chosen}
+      """);
+
+  /**
+   * Picks a pool member without opening a run. KEYS: pool turn counter. ARGV: now, retention ms, target set prefix,
+   * candidate count, candidates... Returns the chosen member.
+   */
+  static final Script RUN_PICK = Script.of("run_pick", PICK + """
+      return pick(ARGV[3], tonumber(ARGV[1]), 5, tonumber(ARGV[4]), KEYS[1], tonumber(ARGV[2]))
+      """);
+
+  /**
+   * Logs an answer of a run's target. KEYS: run hash, run log, workspace open set, requester open set. ARGV: source,
+   * requester, kind ('p' progress, 'i' question, else the terminal state), event JSON, its size, now, retention ms,
+   * max events, max bytes, run id, target set prefix. Returns {seq, stream}, {-1} when the event answers no run of
+   * this target and requester, {-2, state} when the run ended, {-3, events, bytes} when its log is full.
+   */
+  static final Script RUN_RECORD = Script.of("run_record", """
+      local r = redis.call('HMGET', KEYS[1], 'requester', 'target', 'state', 'seq', 'bytes', 'stream')
+      if not r[1] or r[2] ~= ARGV[1] or r[1] ~= ARGV[2] then return {-1} end
+      local st = r[3]
+      if st == 'completed' or st == 'failed' or st == 'canceled' or st == 'rejected' then return {-2, st} end
+      local seq = tonumber(r[4]) + 1
+      local bytes = tonumber(r[5]) + tonumber(ARGV[5])
+      local kind = ARGV[3]
+      local terminal = kind ~= 'p' and kind ~= 'i'
+      if not terminal and (seq > tonumber(ARGV[8]) or bytes > tonumber(ARGV[9])) then
+        return {-3, tonumber(r[4]), tonumber(r[5])}
+      end
+      local state = kind
+      if kind == 'p' then state = 'working' elseif kind == 'i' then state = 'input_required' end
+      redis.call('RPUSH', KEYS[2], ARGV[4])
+      redis.call('HSET', KEYS[1], 'seq', seq, 'bytes', bytes, 'state', state, 'updated', ARGV[6])
+      local ttl = tonumber(ARGV[7])
+      redis.call('PEXPIRE', KEYS[1], ttl)
+      redis.call('PEXPIRE', KEYS[2], ttl)
+      local tk = ARGV[11] .. ARGV[1]
+      local member = ARGV[10] .. '\\t' .. ARGV[2]
+      if terminal then
+        redis.call('ZREM', KEYS[3], ARGV[10])
+        redis.call('ZREM', KEYS[4], ARGV[10])
+        redis.call('ZREM', tk, member)
+      else
+        local exp = tonumber(ARGV[6]) + ttl
+        redis.call('ZADD', KEYS[3], 'XX', exp, ARGV[10])
+        redis.call('ZADD', KEYS[4], 'XX', exp, ARGV[10])
+        redis.call('ZADD', tk, 'XX', exp, member)
+      end
+      return {seq, tonumber(r[6])}
+      """);
+
+  /**
+   * Ends, as failed, the open runs of a target that left. KEYS: the target's open set, workspace open set. ARGV:
+   * now, retention ms, workspace key prefix ({@code ws:<workspace>:}), then per run: run id, requester, event JSON.
+   * Returns the seq given to each run, 0 for a run that was no longer open.
+   */
+  static final Script RUN_TARGET_LEFT = Script.of("run_target_left", """
+      local now = ARGV[1]
+      local ttl = tonumber(ARGV[2])
+      local out = {}
+      for i = 4, #ARGV, 3 do
+        local id = ARGV[i]
+        local k = ARGV[3] .. 'run:' .. id
+        local r = redis.call('HMGET', k, 'state', 'seq', 'bytes')
+        local st = r[1]
+        if st and st ~= 'completed' and st ~= 'failed' and st ~= 'canceled' and st ~= 'rejected' then
+          local seq = tonumber(r[2]) + 1
+          redis.call('RPUSH', k .. ':log', ARGV[i + 2])
+          redis.call('HSET', k, 'state', 'failed', 'seq', seq, 'updated', now,
+            'bytes', tonumber(r[3]) + string.len(ARGV[i + 2]))
+          redis.call('PEXPIRE', k, ttl)
+          redis.call('PEXPIRE', k .. ':log', ttl)
+          redis.call('ZREM', KEYS[2], id)
+          redis.call('ZREM', ARGV[3] .. 'runs:req:' .. ARGV[i + 1], id)
+          out[#out + 1] = seq
+        else
+          out[#out + 1] = 0
+        end
+        redis.call('ZREM', KEYS[1], id .. '\\t' .. ARGV[i + 1])
+      end
+      return out
       """);
 
   /**

@@ -78,10 +78,10 @@ class ClusterEfficiencyTest {
     cluster.quiet(a, bob, carol, dave);
     alice.assertNothingElse();
 
-    assertEquals(2L, numsub("ws:default:ch:x"), "node-a and node-c have members of x; node-b has none");
-    assertEquals(1L, numsub("ws:default:agent:alice"));
-    assertEquals(1L, numsub("ws:default:agent:bob"));
-    assertEquals(3L, numsub("ws:default:all"));
+    assertEquals(2L, numsub("ws:{default}:ch:x"), "node-a and node-c have members of x; node-b has none");
+    assertEquals(1L, numsub("ws:{default}:agent:alice"));
+    assertEquals(1L, numsub("ws:{default}:agent:bob"));
+    assertEquals(3L, numsub("ws:{default}:all"));
     assertEquals(0L, probe.number("PUBSUB", "NUMPAT"), "agents' patterns never reach Redis");
 
     List<String> window = window(() -> {
@@ -94,9 +94,9 @@ class ClusterEfficiencyTest {
           + "\"payload\":{}}");
       assertEquals("ack", bc.get("type").asText());
     });
-    assertEquals(20, count(window, "\"publish\" \"ws:default:ch:x\""), "one PUBLISH per post, for two receiving nodes");
-    assertEquals(1, count(window, "\"publish\" \"ws:default:agent:carol\""));
-    assertEquals(1, count(window, "\"publish\" \"ws:default:all\""));
+    assertEquals(20, count(window, "\"publish\" \"ws:{default}:ch:x\""), "one PUBLISH per post, for two receiving nodes");
+    assertEquals(1, count(window, "\"publish\" \"ws:{default}:agent:carol\""));
+    assertEquals(1, count(window, "\"publish\" \"ws:{default}:all\""));
     assertEquals(0, count(window, "psubscribe"));
     List<ObjectNode> toCarol = cluster.settle(b, carol);
     assertEquals(21, toCarol.size(), "20 posts and the direct message");
@@ -105,13 +105,13 @@ class ClusterEfficiencyTest {
     assertEquals(1, toBob.size(), "the broadcast only");
 
     join(bob, "x");
-    assertEquals(3L, numsub("ws:default:ch:x"), "node-b subscribes when its first session joins");
+    assertEquals(3L, numsub("ws:{default}:ch:x"), "node-b subscribes when its first session joins");
     assertEquals("ack", carol.request("{\"type\":\"leave\",\"channel\":\"x\"}").get("type").asText());
-    assertEquals(3L, numsub("ws:default:ch:x"), "dave still needs x on node-c");
+    assertEquals(3L, numsub("ws:{default}:ch:x"), "dave still needs x on node-c");
     assertEquals("ack", dave.request("{\"type\":\"leave\",\"channel\":\"x\"}").get("type").asText());
-    waitUntil(() -> numsub("ws:default:ch:x") == 2L, "node-c unsubscribes when its last session leaves");
+    waitUntil(() -> numsub("ws:{default}:ch:x") == 2L, "node-c unsubscribes when its last session leaves");
     carol.close();
-    waitUntil(() -> numsub("ws:default:agent:carol") == 0L, "node-c unsubscribes from carol's inbox");
+    waitUntil(() -> numsub("ws:{default}:agent:carol") == 0L, "node-c unsubscribes from carol's inbox");
     assertEquals(0, count(monitor, "psubscribe"), "no node ever used PSUBSCRIBE");
     alice.assertNothingElse();
   }

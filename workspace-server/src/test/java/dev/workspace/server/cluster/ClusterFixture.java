@@ -190,7 +190,7 @@ final class ClusterFixture implements AutoCloseable {
     return FrameCodec.DEFAULT.parseObject(r.body());
   }
 
-  private HttpResponse<String> send(HttpRequest.Builder b) {
+  HttpResponse<String> send(HttpRequest.Builder b) {
     try {
       return http.send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

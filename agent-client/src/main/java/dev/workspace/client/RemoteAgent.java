@@ -1,0 +1,80 @@
+package dev.workspace.client;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Future;
+import java.time.Duration;
+
+/**
+ * Another agent (or a worker pool) called as if it were local: {@link #input} runs a task and returns its result,
+ * {@link #start} gives a {@link Run} that streams progress and questions. Get one from
+ * {@link AgentClient#remoteAgent(String)} or {@link AgentClient#pool(String)}. Instances are immutable:
+ * {@link #session} and {@link #timeout} return new ones.
+ */
+public interface RemoteAgent {
+  /** Default time a run may go without any event from the responder before it fails with a timeout. */
+  Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+  /** Default time {@link #config()} is cached. */
+  Duration DEFAULT_CONFIG_TTL = Duration.ofSeconds(300);
+
+  /** @return the destination: {@code agent:<id>} or {@code pool:<capability>} */
+  String destination();
+
+  /** @return the conversation runs belong to ({@code metadata.session_id}), or {@code null} */
+  String sessionId();
+
+  /**
+   * @param sessionId the conversation to continue (the responder keeps one per requester and session id)
+   * @return a remote agent whose runs carry this session id
+   */
+  RemoteAgent session(String sessionId);
+
+  /**
+   * @param timeout how long a run may go without an event before it fails, at least 1 ms; default 60 s
+   * @return a remote agent with this timeout
+   */
+  RemoteAgent timeout(Duration timeout);
+
+  /**
+   * @param ttl how long {@link #config()} is cached; default 300 s
+   * @return a remote agent with this cache time
+   */
+  RemoteAgent configTtl(Duration ttl);
+
+  /**
+   * Runs a task and waits for its result, without progress.
+   *
+   * @param text the task, sent as payload {@code {"text": text}}
+   * @return the result; fails as {@link Run#result()}
+   */
+  Future<RunResult> input(String text);
+
+  /**
+   * @param payload the task's payload
+   * @return the result; fails as {@link Run#result()}
+   */
+  Future<RunResult> input(ObjectNode payload);
+
+  /**
+   * Starts a run that streams progress ({@code metadata.stream: true}).
+   *
+   * @param text the task, sent as payload {@code {"text": text}}
+   * @return the run
+   */
+  Run start(String text);
+
+  /**
+   * @param payload the task's payload
+   * @return the run
+   */
+  Run start(ObjectNode payload);
+
+  /**
+   * @return the agent's card (discovery entry with its metadata), cached for {@link #DEFAULT_CONFIG_TTL} and
+   *     dropped when the agent sends {@code agent.updated}; fails {@link FailureKind#NOT_FOUND} when it is not
+   *     connected, {@link FailureKind#INVALID} for a pool
+   */
+  Future<AgentInfo> config();
+
+  /** @return the card read from the server now (and cached) */
+  Future<AgentInfo> refreshConfig();
+}
