@@ -2,6 +2,7 @@ package dev.workspace.server;
 
 import dev.workspace.server.config.ConfigSchema;
 import dev.workspace.server.config.OptionGroup;
+import dev.workspace.server.mcp.McpOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -90,6 +91,7 @@ public final class ServerOptions {
   private final SecurityOptions security;
   private final LogOptions logging;
   private final ShutdownOptions shutdown;
+  private final McpOptions mcp;
   private final RunOptions runs;
 
   /** Options with every default. */
@@ -101,6 +103,7 @@ public final class ServerOptions {
     this.security = new SecurityOptions();
     this.logging = new LogOptions();
     this.shutdown = new ShutdownOptions();
+    this.mcp = new McpOptions();
     this.runs = new RunOptions();
   }
 
@@ -117,6 +120,7 @@ public final class ServerOptions {
     this.security = new SecurityOptions(other.security);
     this.logging = new LogOptions(other.logging);
     this.shutdown = new ShutdownOptions(other.shutdown);
+    this.mcp = new McpOptions(other.mcp);
     this.runs = new RunOptions(other.runs);
   }
 
@@ -203,6 +207,12 @@ public final class ServerOptions {
   @OptionGroup(name = "shutdown", description = "Graceful shutdown on SIGTERM.")
   public ShutdownOptions getShutdown() {
     return shutdown;
+  }
+
+  /** @return the MCP face {@code /mcp}: its sessions, their inboxes and limits */
+  @OptionGroup(name = "mcp", description = "The MCP face /mcp: its sessions, their inboxes and limits.")
+  public McpOptions getMcp() {
+    return mcp;
   }
 
   /** @return the listening port (0 picks a free one); default {@value NetworkOptions#DEFAULT_PORT} */

@@ -9,9 +9,11 @@ import dev.workspace.server.core.MemoryDirectory;
 import dev.workspace.server.core.WorkspaceCore;
 import dev.workspace.server.edge.Authenticator;
 import dev.workspace.server.edge.DeliveryBatchCodec;
+import dev.workspace.server.edge.FaceAccess;
 import dev.workspace.server.edge.RestApi;
 import dev.workspace.server.edge.ServerMetrics;
 import dev.workspace.server.edge.ServerVerticle;
+import dev.workspace.server.mcp.McpFace;
 import dev.workspace.server.redis.RedisCluster;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -37,6 +39,7 @@ public final class WorkspaceServer {
   private final List<String> deployments = new ArrayList<>();
   private final List<Long> timers = new ArrayList<>();
   private WorkspaceCore core;
+  private McpFace mcp;
   private int port;
 
   private WorkspaceServer(Vertx vertx, boolean ownsVertx, String nodeId, Broker broker, Directory directory) {
@@ -121,8 +124,10 @@ public final class WorkspaceServer {
     directory.departures(core::departed);
     ServerMetrics metrics = new ServerMetrics(sessions::size);
     RestApi rest = new RestApi(options, codec, core, broker, metrics, auth);
+    McpFace mcp = new McpFace(vertx, options, codec, core, auth, new FaceAccess(options, metrics));
     WorkspaceServer node = new WorkspaceServer(vertx, ownsVertx, nodeId, broker, directory);
     node.core = core;
+    node.mcp = mcp;
     if (inboxSweep >= 0) {
       node.timers.add(inboxSweep);
     }
@@ -130,7 +135,7 @@ public final class WorkspaceServer {
     List<ServerVerticle> verticles = new ArrayList<>();
     return broker.start(sessions)
         .compose(v -> vertx.deployVerticle(() -> {
-          ServerVerticle verticle = new ServerVerticle(options, codec, core, metrics, auth, rest);
+          ServerVerticle verticle = new ServerVerticle(options, codec, core, metrics, auth, rest, mcp);
           synchronized (verticles) {
             verticles.add(verticle);
           }
@@ -202,10 +207,13 @@ public final class WorkspaceServer {
   public Future<Void> close() {
     timers.forEach(vertx::cancelTimer);
     List<Future<?>> undeploys = new ArrayList<>();
-    for (String id : deployments) {
-      undeploys.add(vertx.undeploy(id));
-    }
-    Future<Void> done = Future.join(undeploys)
+    Future<Void> done = (mcp == null ? Future.<Void>succeededFuture() : mcp.close())
+        .transform(ar -> {
+          for (String id : deployments) {
+            undeploys.add(vertx.undeploy(id));
+          }
+          return Future.join(undeploys);
+        })
         .transform(ar -> core == null ? Future.succeededFuture() : core.departuresDone())
         .transform(ar -> broker.close())
         .transform(ar -> directory.close());

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "server", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     sortOptions = false, usageHelpAutoWidth = true, abbreviateSynopsis = true,
-    description = {"Runs a workspace node: WebSocket /ws, REST /api, /health, /ready, /info, /metrics.",
+    description = {"Runs a workspace node: WebSocket /ws, MCP /mcp, REST /api, /health, /ready, /info, /metrics.",
         "Options come from defaults, then --config FILE (JSON or YAML), then WORKSPACE_* variables, then flags."
             + " Durations are written 500ms, 10s, 5m, 1h. See docs/CONFIGURATION.md."},
     exitCodeListHeading = "%nExit status:%n",

@@ -7,6 +7,7 @@ import dev.workspace.model.ProtocolException;
 import dev.workspace.server.ServerOptions;
 import dev.workspace.server.core.DeliveryBatch;
 import dev.workspace.server.core.WorkspaceCore;
+import dev.workspace.server.mcp.McpFace;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -43,6 +44,7 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
   private final RestApi rest;
   private final OriginPolicy origins;
   private final HostPolicy hosts;
+  private final McpFace mcp;
   private final Map<String, Connection> connections = new HashMap<>();
   private final Map<String, Long> requestless = new HashMap<>();
   private final String address = "workspace.deliver." + UUID.randomUUID();
@@ -56,9 +58,11 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
    * @param metrics the node's metrics
    * @param authenticator checks tokens
    * @param rest the REST API
+   * @param mcp the MCP face
    */
   public ServerVerticle(ServerOptions options, FrameCodec codec, WorkspaceCore core, ServerMetrics metrics,
-      Authenticator authenticator, RestApi rest) {
+      Authenticator authenticator, RestApi rest, McpFace mcp) {
+    this.mcp = mcp;
     this.options = options;
     this.codec = codec;
     this.core = core;
@@ -96,6 +100,7 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
         .setHttp2ClearTextEnabled(false)
         .setRegisterWebSocketWriteHandlers(false);
     Router router = rest.router(vertx);
+    mcp.mount(router);
     server = vertx.createHttpServer(http)
         .connectionHandler(this::onHttpConnection)
         .requestHandler(req -> {

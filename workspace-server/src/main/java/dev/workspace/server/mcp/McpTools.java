@@ -1,0 +1,285 @@
+package dev.workspace.server.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.AckResult;
+import dev.workspace.model.ErrorCode;
+import dev.workspace.model.Event;
+import dev.workspace.model.EventNames;
+import dev.workspace.model.Ids;
+import dev.workspace.model.ProtocolException;
+import dev.workspace.server.core.WorkspaceCore;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code tools/call}: each tool translated into the session's requests to the core, with the same checks a
+ * WebSocket session makes (channel permissions from the token, channel count, event size). A failure the model can
+ * act on (a bad argument, an agent that is away, a forbidden channel) is a result with {@code isError}; an unknown
+ * tool is a JSON-RPC error.
+ */
+final class McpTools {
+  private static final Logger LOG = LoggerFactory.getLogger(McpTools.class);
+
+  private final McpFace face;
+  private final McpWaits waits;
+  private final McpRunTools runs;
+
+  McpTools(McpFace face) {
+    this.face = face;
+    this.waits = new McpWaits(face, this);
+    this.runs = new McpRunTools(face, this);
+  }
+
+  void call(McpSession s, JsonNode params, McpReply reply) {
+    JsonNode nameNode = params.path("name");
+    String name = nameNode.isTextual() ? nameNode.asText() : null;
+    if (name == null || !McpToolSchemas.names().contains(name)) {
+      throw new JsonRpc.Failure(400, JsonRpc.INVALID_PARAMS, "Unknown tool: " + McpEndpoint.printable(name));
+    }
+    JsonNode progressToken = params.path("_meta").get("progressToken");
+    try {
+      ToolArgs a = new ToolArgs(params.get("arguments"));
+      switch (name) {
+        case "list_agents" -> answer(s, reply, face.core().agents(s.workspace(), a.string("capability", false)),
+            McpTools::agentsText);
+        case "list_channels" -> answer(s, reply, face.core().channels(s.workspace()).map(s.permissions()::filter),
+            McpTools::channelsText);
+        case "join_channel" -> join(s, a, reply);
+        case "leave_channel" -> answer(s, reply, face.core().leave(s, requireAllowed(s, a.string("channel", true))),
+            r -> "left #" + r.path("channel").asText());
+        case "channel_members" -> answer(s, reply,
+            face.core().members(s.workspace(), requireAllowed(s, a.string("channel", true))),
+            r -> "#" + r.path("channel").asText() + ": " + join(r.path("members")));
+        case "post" -> post(s, a, reply);
+        case "read_channel" -> readChannel(s, a, reply);
+        case "send_direct" -> sendDirect(s, a, reply);
+        case "wait_for_events" -> waits.waitForEvents(s, a, progressToken, reply);
+        case "reply" -> waits.reply(s, a, reply);
+        case "ask_agent" -> runs.ask(s, a, progressToken, reply);
+        case "get_run" -> runs.get(s, a, reply);
+        case "answer" -> runs.answer(s, a, progressToken, reply);
+        case "cancel_run" -> runs.cancel(s, a, reply);
+        default -> throw new IllegalStateException(name);
+      }
+    } catch (ProtocolException e) {
+      reply.result(ToolArgs.failed(e.code(), e.getMessage()));
+    }
+  }
+
+  // ------------------------------------------------------------------ channels
+
+  private void join(McpSession s, ToolArgs a, McpReply reply) {
+    String channel = requireAllowed(s, a.string("channel", true));
+    Future<AckResult.Joined> joined = joinIfNeeded(s, channel, true);
+    answer(s, reply, joined, r -> "joined #" + channel + " (" + r.path("members").asInt() + " members)");
+  }
+
+  /** Joins a channel unless the session is in it; {@code always} asks the core even then (for its answer). */
+  Future<AckResult.Joined> joinIfNeeded(McpSession s, String channel, boolean always) {
+    if (s.channels().contains(channel) && !always) {
+      return Future.succeededFuture(new AckResult.Joined(channel, -1, null, 0, null));
+    }
+    int max = face.options().getMaxChannelsPerConnection();
+    if (!s.channels().contains(channel) && s.channels().size() >= max) {
+      face.access().limitHit("channels");
+      return Future.failedFuture(new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
+          "a session may be in at most " + max + " channels"));
+    }
+    return face.core().join(s, channel, null).map(WorkspaceCore.Outcome::result);
+  }
+
+  static String requireAllowed(McpSession s, String channel) {
+    Ids.requireChannel(channel);
+    if (!s.permissions().allows(channel)) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow channel '" + channel + "'");
+    }
+    return channel;
+  }
+
+  private void post(McpSession s, ToolArgs a, McpReply reply) {
+    String channel = requireAllowed(s, a.string("channel", true));
+    ObjectNode payload = JsonRpc.JSON.objectNode().put("text", a.string("text", true));
+    List<String> mentions = a.strings("mentions", 64);
+    if (mentions != null) {
+      payload.set("mentions", JsonRpc.JSON.arrayNode().addAll(mentions.stream().map(JsonRpc.JSON::textNode).toList()));
+    }
+    ArrayNode attachments = a.objects("attachments", 10);
+    if (attachments != null) {
+      payload.set("attachments", attachments);
+    }
+    Event event = event(EventNames.CHANNEL_MESSAGE_POSTED, "channel:" + channel, payload, null, null, false);
+    answer(s, reply, joinIfNeeded(s, channel, false).compose(j -> face.core().publish(s, event)),
+        r -> "posted to #" + channel + " at offset " + r.path("offset").asLong() + " (event " + r.path("event_id")
+            .asText() + ")");
+  }
+
+  private void readChannel(McpSession s, ToolArgs a, McpReply reply) {
+    String channel = requireAllowed(s, a.string("channel", true));
+    Long before = a.integer("before", 0, Long.MAX_VALUE);
+    Long after = a.integer("after", 0, Long.MAX_VALUE);
+    Long limit = a.integer("limit", 1, 100);
+    answer(s, reply, face.core().history(s.workspace(), channel, before, after, limit == null ? 50 : limit.intValue()),
+        r -> {
+          StringBuilder sb = new StringBuilder("#" + channel + ", offsets " + r.path("first_offset").asLong() + "-"
+              + r.path("last_offset").asLong() + (r.path("has_more").asBoolean() ? " (more before)" : "") + ":");
+          for (JsonNode e : r.path("events")) {
+            sb.append('\n').append(line(e));
+          }
+          return sb.toString();
+        });
+  }
+
+  private void sendDirect(McpSession s, ToolArgs a, McpReply reply) {
+    String agent = Ids.requireAgentId(a.string("agent", true));
+    ObjectNode payload = a.object("payload");
+    if (payload == null) {
+      payload = JsonRpc.JSON.objectNode();
+    }
+    payload.put("text", a.string("text", true));
+    Event event = event(EventNames.AGENT_MESSAGE, "agent:" + agent, payload, null, null, false);
+    answer(s, reply, face.core().publish(s, event), r -> "sent to " + agent
+        + (r.path("queued").asBoolean() ? " (queued: the agent is away)" : "") + " (event " + r.path("event_id")
+        .asText() + ")");
+  }
+
+  // ------------------------------------------------------------------ shared
+
+  /** An event from the session, checked against the size limit a WebSocket message has. */
+  Event event(String name, String destination, ObjectNode payload, ObjectNode metadata, String responseTo,
+      boolean requiresResponse) {
+    Event e = Event.create(UUID.randomUUID().toString(), name, null, destination, payload, metadata, 0, responseTo,
+        requiresResponse, -1);
+    int size = face.codec().encodeEvent(e).length();
+    int max = face.options().getMaxMessageSize();
+    if (size > max) {
+      face.access().limitHit("mcp_event_size");
+      throw new ProtocolException(ErrorCode.TOO_LARGE, "the event would be " + size + " bytes, the limit is " + max);
+    }
+    return e;
+  }
+
+  /** Answers the call with the core's result (as the WebSocket ack shows it), on the session's event loop. */
+  void answer(McpSession s, McpReply reply, Future<? extends AckResult> result, Function<ObjectNode, String> text) {
+    onContext(s, result, (r, failure) -> {
+      if (failure != null) {
+        reply.result(failure(s, failure));
+      } else {
+        ObjectNode json = wire(r);
+        reply.result(ToolArgs.ok(text.apply(json), json));
+      }
+    });
+  }
+
+  /** @return an event as JSON, as the WebSocket protocol writes it */
+  ObjectNode wire(Event event) {
+    return face.codec().parseObject(face.codec().encodeEvent(event));
+  }
+
+  /** @return a typed result as JSON, in the shape of the WebSocket ack's {@code result} */
+  ObjectNode wire(AckResult result) {
+    return face.codec().parseObject(face.codec().encodeResult(result));
+  }
+
+  ObjectNode failure(McpSession s, Throwable cause) {
+    if (cause instanceof ProtocolException pe) {
+      face.access().error(pe.code());
+      return ToolArgs.failed(pe.code(), pe.getMessage());
+    }
+    LOG.error("MCP tool call of session {} failed", s.sessionId(), cause);
+    return ToolArgs.failed(ErrorCode.INTERNAL, "the server could not complete this call");
+  }
+
+  interface Completion<T> {
+    void done(T result, Throwable failure);
+  }
+
+  <T> void onContext(McpSession s, Future<T> future, Completion<T> handler) {
+    future.onComplete(ar -> s.context().runOnContext(v -> handler.done(ar.result(), ar.cause())));
+  }
+
+  // ------------------------------------------------------------------ text for the model
+
+  static String line(JsonNode e) {
+    String name = e.path("event_name").asText();
+    String from = e.path("source_id").asText();
+    JsonNode payload = e.path("payload");
+    String text = payload.path("text").isTextual() ? payload.path("text").asText() : payload.toString();
+    String dest = e.path("destination_id").asText();
+    String where = dest.startsWith("channel:") ? "#" + dest.substring(8)
+        : payload.path("channel").isTextual() ? "#" + payload.path("channel").asText() : "direct";
+    String kind = switch (name) {
+      case EventNames.CHANNEL_MESSAGE_POSTED -> "";
+      case EventNames.CHANNEL_MESSAGE_MENTIONED -> " (mentions you)";
+      case EventNames.AGENT_MESSAGE -> e.path("requires_response").asBoolean() ? " (asks you; answer with reply)" : "";
+      default -> " (" + name + ")";
+    };
+    String reply = e.hasNonNull("response_to") ? " [reply to " + e.path("response_to").asText() + "]" : "";
+    return "[" + where + "] " + from + kind + reply + ": " + text + " (event_id " + e.path("event_id").asText() + ")";
+  }
+
+  private static String agentsText(ObjectNode r) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode a : r.path("agents")) {
+      if (sb.length() > 0) {
+        sb.append('\n');
+      }
+      JsonNode m = a.path("metadata");
+      sb.append(a.path("agent_id").asText());
+      if (m.path("name").isTextual()) {
+        sb.append(" (").append(m.path("name").asText()).append(')');
+      }
+      if (m.path("description").isTextual()) {
+        sb.append(": ").append(m.path("description").asText());
+      }
+      if (m.path("capabilities").isArray() && !m.path("capabilities").isEmpty()) {
+        sb.append(" [").append(join(m.path("capabilities"))).append(']');
+      }
+    }
+    return sb.length() == 0 ? "no agents" : sb.toString();
+  }
+
+  private static String channelsText(ObjectNode r) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode c : r.path("channels")) {
+      if (sb.length() > 0) {
+        sb.append('\n');
+      }
+      sb.append('#').append(c.path("name").asText()).append(" (").append(c.path("members").asInt())
+          .append(" members, last offset ").append(c.path("last_offset").asLong()).append(')');
+    }
+    return sb.length() == 0 ? "no channels" : sb.toString();
+  }
+
+  static String join(JsonNode array) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode n : array) {
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(n.asText());
+    }
+    return sb.toString();
+  }
+
+  /** @return what a {@code run.input_required} event asks, as {@code get_run} and {@code ask_agent} report it */
+  static ObjectNode inputOf(ObjectNode event) {
+    JsonNode p = event.path("payload");
+    ObjectNode o = JsonRpc.JSON.objectNode().put("input_id", event.path("event_id").asText());
+    o.put("kind", p.path("kind").asText("ask_user"));
+    if (p.has("text")) {
+      o.set("text", p.get("text"));
+    }
+    for (String f : new String[] {"options", "multi_select", "tool", "arguments", "description"}) {
+      if (p.has(f)) {
+        o.set(f, p.get(f));
+      }
+    }
+    return o;
+  }
+}
