@@ -107,8 +107,11 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
           requestStarted(req.connection().remoteAddress());
           if (!hosts.allows(req.path(), req.getHeader("Host"))) {
             refuseHost(req.remoteAddress(), req.getHeader("Host"));
+            String message = "Host not allowed in open mode (DNS rebinding)";
+            boolean jsonRpc = req.path().equals("/mcp") || req.path().startsWith("/mcp/");
             req.response().setStatusCode(403).putHeader("content-type", "application/json")
-                .end("{\"code\":\"forbidden\",\"message\":\"Host not allowed in open mode\"}");
+                .end(jsonRpc ? "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\""
+                    + message + "\"}}" : "{\"code\":\"forbidden\",\"message\":\"" + message + "\"}");
             return;
           }
           router.handle(req);
