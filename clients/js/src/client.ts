@@ -7,6 +7,7 @@ import type {
   AgentInfo, ChannelInfo, Event, EventHandler, HistoryPage, HistoryQuery, LifecycleEvent, PublishResult,
   SessionInfo, Unsubscribe,
 } from "./types.js";
+import { ClientRuns, isInterim, RemoteAgent, type RemoteAgentOptions, type RunHandler } from "./runs.js";
 import { Workspace } from "./workspace.js";
 
 type Json = Record<string, unknown>;
@@ -81,6 +82,7 @@ export interface AgentClientOptions {
 }
 
 const NO_RECONNECT = new Set([1008, 4001, 4002, 4005, 4007]);
+const DRAINING = 4009;
 const PRESENCE = new Set(["agent.joined", "agent.left", "channel.joined", "channel.left"]);
 const RECENT_EVENTS = 1000;
 const HISTORY_PAGE = 500;
@@ -172,7 +174,8 @@ function count(members: unknown): number {
  *
  * After losing its connection the client reconnects with capped exponential backoff and full jitter, re-subscribes,
  * re-joins its channels and asks the server to replay what it missed; a channel the server cannot replay is read
- * from history. Handlers get each event once (by `event_id`), in order. Requests made while reconnecting are held
+ * from history; a node closing with 4009 (draining) is left at once for the next of several URLs. Handlers get
+ * each event once (by `event_id`), in order. Requests made while reconnecting are held
  * and sent once the new session is open. Every failure is a {@link WorkspaceError} with a `kind`.
  */
 export class AgentClient {
@@ -213,6 +216,7 @@ export class AgentClient {
   private wake: (() => void) | undefined;
   private opening: WebSocketLike | undefined;
   private workspaceView: Workspace | undefined;
+  private readonly runs = new ClientRuns(this);
 
   constructor(options: AgentClientOptions = {}) {
     if (options.agentId !== undefined) requireAgentId(options.agentId);
@@ -340,7 +344,8 @@ export class AgentClient {
         `${reason ? " " + reason : ""}); it may or may not have taken effect`);
       this.emit({ type: "disconnected", code, reason });
       recovering = true;
-      await this.pause(this.backoff(0));
+      if (code === DRAINING) this.addressIndex++;
+      else await this.pause(this.backoff(0));
     }
   }
 
@@ -548,6 +553,9 @@ export class AgentClient {
     for (const w of this.waiters) w.reject(failure);
     this.waiters = [];
     for (const end of [...this.streams]) end();
+    for (const run of [...this.runs.started.values()]) {
+      run.end(new WorkspaceError("disconnected", `run ${run.id} failed: ${why}`), "failed");
+    }
     this.held.clear();
   }
 
@@ -712,7 +720,8 @@ export class AgentClient {
     this.positions.delivered(event);
     if (event.event_id !== undefined && !this.dedupe.firstSeen(event.event_id)) return;
     if (event.event_name === "stream.gap" && event.source_id === "system") this.onGap(event);
-    if (event.response_to !== undefined) {
+    if (this.runs.onEvent(event)) return;
+    if (event.response_to !== undefined && !isInterim(event.event_name)) {
       const waiting = this.replies.get(event.response_to);
       if (waiting) {
         this.replies.delete(event.response_to);
@@ -831,7 +840,8 @@ export class AgentClient {
     const offset = Number.isInteger(r.offset) ? (r.offset as number) : undefined;
     this.positions.acknowledged(destination, offset);
     return { eventId: String(r.event_id ?? event.event_id), timestamp: Number(r.timestamp ?? 0), offset,
-      queued: r.queued === true };
+      queued: r.queued === true, agentId: typeof r.agent_id === "string" ? r.agent_id : undefined,
+      seq: Number.isInteger(r.seq) ? (r.seq as number) : undefined };
   }
 
   /**
@@ -1052,6 +1062,49 @@ export class AgentClient {
       };
       this.waiters.push(w);
     });
+  }
+
+  // ------------------------------------------------------------------ runs
+
+  /**
+   * Another agent called as if it were local: `await client.remoteAgent("bob").run("task")`, or
+   * `client.remoteAgent("bob").start("task")` for a {@link Run} that streams progress and questions.
+   */
+  remoteAgent(agentId: string, options: RemoteAgentOptions = {}): RemoteAgent {
+    return new RemoteAgent(this.runs, `agent:${requireAgentId(agentId)}`, options);
+  }
+
+  /** The worker pool of a capability: each run goes to one connected agent that lists it, the least busy. */
+  pool(capability: string, options: RemoteAgentOptions = {}): RemoteAgent {
+    return new RemoteAgent(this.runs, `pool:${requireChannel(capability)}`, options);
+  }
+
+  /**
+   * Hosts runs: `handler(run)` is called with a {@link RunContext} for each request other agents send; what it
+   * resolves with, when not undefined, completes the run, and what it throws fails it (`handler_error`). Requests it
+   * takes are not passed to event handlers. `undefined` stops hosting.
+   */
+  host(handler: RunHandler | undefined): void {
+    this.runs.host = handler;
+  }
+
+  /** The run as the server's tracker has it; `not_found` when unknown, expired, or not this agent's. */
+  getRun(runId: string, afterSeq = 0): Promise<Json> {
+    return this.request({ type: "get_run", run_id: runId, after_seq: afterSeq }, `get_run ${runId}`);
+  }
+
+  /** Asks the agent running `runId` to cancel it (`run.cancel`); the run ends as that agent decides. */
+  async cancelRun(runId: string, reason = "canceled by the caller"): Promise<void> {
+    const target = this.runs.started.get(runId)?.agentId ?? String((await this.getRun(runId)).target ?? "");
+    await this.sendEvent({ event_name: "run.cancel", destination_id: `agent:${requireAgentId(target)}`,
+      payload: { run_id: runId, reason } });
+  }
+
+  /** Replaces this agent's metadata (its card) without a reconnect; the workspace is sent `agent.updated`. */
+  async updateMetadata(metadata: Record<string, unknown>): Promise<Json> {
+    const r = await this.request({ type: "update_metadata", metadata }, "update_metadata");
+    this.metadata = { ...metadata };
+    return r;
   }
 
   // ------------------------------------------------------------------ discovery and channels

@@ -12,8 +12,12 @@ export type ErrorKind =
   | "invalid"
   /** Credentials are missing or invalid. */
   | "unauthorized"
-  /** The server cannot serve the call right now, or could not be reached; try again later. */
-  | "unavailable";
+  /** The server cannot serve the call right now, or could not be reached, or a remote agent went away mid-run. */
+  | "unavailable"
+  /** A run ended because it was canceled (`run.canceled`). */
+  | "canceled"
+  /** A remote agent ended a run with a failure of its own (`run.failed`). */
+  | "failed";
 
 const KIND_OF_CODE: Record<string, ErrorKind> = {
   not_found: "not_found",

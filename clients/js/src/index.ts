@@ -13,6 +13,8 @@ export { WorkspaceError, kindOfCode } from "./errors.js";
 export type { ErrorKind } from "./errors.js";
 export { matches } from "./names.js";
 export { AgentRef, Channel, Workspace } from "./workspace.js";
+export { RemoteAgent, Run, RunContext } from "./runs.js";
+export type { RemoteAgentOptions, RunHandler, RunInput, RunResult, RunState } from "./runs.js";
 export type {
   AgentInfo, ChannelInfo, Event, EventHandler, HistoryPage, HistoryQuery, LifecycleEvent, PublishResult, SessionInfo,
   StreamPosition, Unsubscribe,

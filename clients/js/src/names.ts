@@ -55,8 +55,11 @@ export function normalizeDestination(destination: string | undefined): string {
   if (kind === "channel" && isValidId(name)) {
     return `channel:${name}`;
   }
-  throw new WorkspaceError("invalid", `destination '${destination}' is not agent:<id>, channel:<name> or ` +
-    "agent:broadcast", "invalid_destination");
+  if (kind === "pool" && isValidId(name)) {
+    return `pool:${name}`;
+  }
+  throw new WorkspaceError("invalid", `destination '${destination}' is not agent:<id>, channel:<name>, ` +
+    "pool:<capability> or agent:broadcast", "invalid_destination");
 }
 
 /**

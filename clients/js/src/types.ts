@@ -61,6 +61,10 @@ export interface PublishResult {
   timestamp: number;
   offset?: number;
   queued: boolean;
+  /** The member a `pool:` destination chose. */
+  agentId?: string;
+  /** An answer's number in its run. */
+  seq?: number;
 }
 
 /**

@@ -14,12 +14,13 @@ from .errors import ErrorKind, WorkspaceError
 from .models import (AgentInfo, ChannelInfo, Event, HistoryPage, LifecycleEvent, PublishResult, SessionInfo,
                      StreamPosition)
 from .names import matches
+from .runs import RemoteAgent, Run, RunContext, RunInput, RunResult
 from .workspace import AgentRef, Channel, Workspace
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AgentClient", "AgentInfo", "AgentRef", "Channel", "ChannelInfo", "ErrorKind", "Event", "EventHandler",
-    "EventStream", "HistoryPage", "LifecycleEvent", "LifecycleHandler", "PublishResult", "Registration",
+    "EventStream", "HistoryPage", "RemoteAgent", "Run", "RunContext", "RunInput", "RunResult", "LifecycleEvent", "LifecycleHandler", "PublishResult", "Registration",
     "SessionInfo", "StreamPosition", "Workspace", "WorkspaceError", "matches",
 ]

@@ -18,6 +18,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Mapping, S
 from . import names
 from ._state import Backfill, DedupeWindow, StreamPositions, SubscriptionCounts, position_of
 from ._transport import ConnectionClosed, ServerAddress, close_of, open_socket
+from .runs import ClientRuns, RemoteAgent, RunHandler, destination_of, is_interim
 from .errors import ErrorKind, WorkspaceError
 from .models import (AgentInfo, ChannelInfo, Event, HistoryPage, LifecycleEvent, PublishResult, SessionInfo,
                      StreamPosition)
@@ -40,6 +41,7 @@ DEFAULT_RECENT_EVENTS = 1000
 DEFAULT_WAIT_TIMEOUT = 30.0
 HISTORY_PAGE = 500
 _ABNORMAL = 1006
+_DRAINING = 4009
 _NO_RECONNECT = frozenset({1008, 4001, 4002, 4005, 4007})
 _PRESENCE = frozenset({"agent.joined", "agent.left", "channel.joined", "channel.left"})
 _END = object()
@@ -191,7 +193,8 @@ class AgentClient:
     """An agent's connection to a workspace, with the OpenAgents ``AgentClient`` API.
 
     After losing its connection the client reconnects with capped exponential backoff and full jitter
-    (attempt ``n`` waits a random time up to ``min(reconnect_max_delay, reconnect_initial_delay * 2**n)``),
+    (attempt ``n`` waits a random time up to ``min(reconnect_max_delay, reconnect_initial_delay * 2**n)``; a node
+    closing with 4009, draining, is left at once for the next of several URLs),
     re-subscribes, re-joins its channels and asks the server to replay what it missed; a channel the server
     cannot replay is read from history. Handlers get each event once (by ``event_id``), in order. Requests made
     while reconnecting are held (up to ``reconnect_buffer_size``) and sent once the new session is open.
@@ -274,6 +277,7 @@ class AgentClient:
         self._held: dict[str, list[Event]] = {}
         self._tasks: set[asyncio.Task] = set()
         self._workspace = None
+        self._runs = ClientRuns(self)
 
     # ------------------------------------------------------------------ properties
 
@@ -401,7 +405,10 @@ class AgentClient:
                                 f"(close {code}{' ' + reason if reason else ''}); it may or may not have taken effect")
             self._emit(LifecycleEvent("disconnected", code=code, reason=reason))
             recovering = True
-            await asyncio.sleep(self._backoff(0))
+            if code == _DRAINING:
+                self._address_index += 1
+            else:
+                await asyncio.sleep(self._backoff(0))
 
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self._max_delay, self._initial_delay * (2 ** attempt))
@@ -554,6 +561,8 @@ class AgentClient:
         self._waiters.clear()
         for s in list(self._streams):
             s._end()
+        for run in list(self._runs.started.values()):
+            run._end(WorkspaceError(ErrorKind.DISCONNECTED, f"run {run.id} failed: {why}"), "failed")
         self._held.clear()
 
     # ------------------------------------------------------------------ requests
@@ -646,7 +655,9 @@ class AgentClient:
             return
         if event.event_name == "stream.gap" and event.source_id == "system":
             self._on_gap(event)
-        if event.response_to is not None:
+        if self._runs.on_event(event):
+            return
+        if event.response_to is not None and not is_interim(event.event_name):
             waiting = self._replies.pop(event.response_to, None)
             if waiting is not None and not waiting[0].done():
                 waiting[0].set_result(event)
@@ -828,8 +839,11 @@ class AgentClient:
         wire["destination_id"] = destination
         r = await self._request({"type": "publish", "event": wire}, what)
         offset = r.get("offset")
+        seq = r.get("seq")
         result = PublishResult(str(r.get("event_id", event.event_id)), int(r.get("timestamp", 0) or 0),
-                               offset if isinstance(offset, int) else None, bool(r.get("queued", False)))
+                               offset if isinstance(offset, int) else None, bool(r.get("queued", False)),
+                               r.get("agent_id") if isinstance(r.get("agent_id"), str) else None,
+                               seq if isinstance(seq, int) else None)
         self._positions.acknowledged(destination, result.offset)
         return result
 
@@ -995,6 +1009,47 @@ class AgentClient:
                 self._waiters.remove(w)
         self._mark.set(seq)
         return event
+
+    # ------------------------------------------------------------------ runs
+
+    def remote_agent(self, agent_id: str, *, session_id: str | None = None, timeout: float = 60.0,
+                     config_ttl: float = 300.0) -> RemoteAgent:
+        """Another agent called as if it were local: ``await client.remote_agent("bob").arun("task")``. ``timeout``
+        is how long a run may go without an event (default 60 s); ``config_ttl`` how long its card is cached."""
+        return RemoteAgent(self._runs, destination_of(agent_id), session_id, timeout, config_ttl)
+
+    def pool(self, capability: str, *, session_id: str | None = None, timeout: float = 60.0) -> RemoteAgent:
+        """The worker pool of a capability: each run goes to one connected agent that lists it, the least busy."""
+        return RemoteAgent(self._runs, destination_of(capability, pool=True), session_id, timeout)
+
+    def host(self, handler: RunHandler | None) -> RunHandler | None:
+        """Hosts runs: ``handler(run)`` (plain or ``async``) is called with a :class:`RunContext` for each request
+        (``requires_response``) other agents send; what it returns, when not ``None``, completes the run; what it
+        raises fails it (``handler_error``). Usable as a decorator (``@client.host``); ``None`` stops hosting.
+        Requests it takes are not passed to event handlers."""
+        self._runs.host = handler
+        return handler
+
+    async def get_run(self, run_id: str, after_seq: int = 0) -> dict[str, Any]:
+        """The run as the server's tracker has it (``state``, ``events`` after ``after_seq``, ...); ``not_found``
+        when it is unknown, expired, or not this agent's."""
+        return await self._request({"type": "get_run", "run_id": run_id, "after_seq": after_seq},
+                                   f"get_run {run_id}")
+
+    async def cancel_run(self, run_id: str, reason: str = "canceled by the caller") -> None:
+        """Asks the agent running ``run_id`` to cancel it (``run.cancel``); the run ends as the agent decides."""
+        run = self._runs.started.get(run_id)
+        target = run.agent_id if run is not None else None
+        if target is None:
+            target = str((await self.get_run(run_id)).get("target", ""))
+        await self.send_event(Event("run.cancel", "agent:" + names.require_agent_id(target),
+                                    payload={"run_id": run_id, "reason": reason}))
+
+    async def update_metadata(self, metadata: Mapping[str, Any]) -> dict[str, Any]:
+        """Replaces this agent's metadata (its card) without a reconnect; the workspace is sent ``agent.updated``."""
+        r = await self._request({"type": "update_metadata", "metadata": dict(metadata)}, "update_metadata")
+        self._metadata = dict(metadata)
+        return r
 
     # ------------------------------------------------------------------ discovery and channels
 

@@ -21,7 +21,11 @@ class ErrorKind(str, enum.Enum):
     UNAUTHORIZED = "unauthorized"
     """Credentials are missing or invalid."""
     UNAVAILABLE = "unavailable"
-    """The server cannot serve the call right now, or could not be reached; try again later."""
+    """The server cannot serve the call right now, or could not be reached, or a remote agent went away mid-run."""
+    CANCELED = "canceled"
+    """A run ended because it was canceled (``run.canceled``)."""
+    FAILED = "failed"
+    """A remote agent ended a run with a failure of its own (``run.failed``)."""
 
 
 _KIND_OF_CODE = {

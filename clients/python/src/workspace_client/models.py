@@ -151,12 +151,16 @@ class ChannelInfo:
 @dataclass(frozen=True)
 class PublishResult:
     """The ack of a publish. ``offset`` is ``None`` when the server gave none; ``queued`` is true when the target
-    is away and the event waits in its inbox."""
+    is away and the event waits in its inbox; ``agent_id`` and ``seq`` come with pools and runs."""
 
     event_id: str
     timestamp: int
     offset: int | None
     queued: bool = False
+    agent_id: str | None = None
+    """The member a ``pool:`` destination chose."""
+    seq: int | None = None
+    """An answer's number in its run."""
 
 
 @dataclass(frozen=True)

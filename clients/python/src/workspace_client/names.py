@@ -60,8 +60,10 @@ def normalize_destination(destination: str) -> str:
         return "agent:" + name
     if kind == "channel" and is_valid_id(name):
         return "channel:" + name
-    raise WorkspaceError(ErrorKind.INVALID, f"destination {destination!r} is not agent:<id>, channel:<name> or "
-                         "agent:broadcast", "invalid_destination")
+    if kind == "pool" and is_valid_id(name):
+        return "pool:" + name
+    raise WorkspaceError(ErrorKind.INVALID, f"destination {destination!r} is not agent:<id>, channel:<name>, "
+                         "pool:<capability> or agent:broadcast", "invalid_destination")
 
 
 def require_pattern(pattern: str) -> str:

@@ -58,8 +58,9 @@ public final class ClusterOptions {
    */
   @Setting(name = "redis-uri", aliases = "--redis", uriWithPassword = true, defaultText = "none: one node, in-memory state",
       description = "the Redis that joins nodes into a cluster: redis://[user:password@]host:port for one instance,"
-          + " redis-sentinel://[:password@]host:port,host:port?master=name for a primary under Sentinel; parameters"
-          + " wait_replicas (default 1 with Sentinel, else 0) and wait_timeout_ms (default 500)")
+          + " redis-sentinel://[:password@]host:port,host:port?master=name for a primary under Sentinel,"
+          + " redis://host:port,redis://host:port (several seeds) for a Redis Cluster; parameters wait_replicas"
+          + " (default 1 with Sentinel and Cluster, else 0) and wait_timeout_ms (default 500)")
   public ClusterOptions setRedisUri(String redisUri) {
     this.redisUri = redisUri == null || redisUri.isBlank() ? null : redisUri;
     return this;

@@ -36,10 +36,6 @@ public final class RedisCluster {
       throw new IllegalArgumentException("a cluster node id is 1-64 characters of A-Z a-z 0-9 _ - ., was '" + nodeId + "'");
     }
     RedisEndpoints endpoints = RedisEndpoints.parse(options.getRedisUri());
-    if (endpoints.mode() == RedisEndpoints.Mode.CLUSTER) {
-      throw new IllegalArgumentException("Redis Cluster is not supported yet: give one redis:// URI or a"
-          + " redis-sentinel:// URI");
-    }
     long tick = options.getClusterHeartbeatInterval().toMillis();
     long timeout = options.getClusterNodeTimeout().toMillis();
     if (timeout <= tick) {

@@ -27,8 +27,8 @@ import java.util.Set;
  * </ul>
  *
  * <p>Query parameters tune durability: {@code wait_replicas} (how many replicas must have a published event before
- * it is acknowledged; default 1 with Sentinel, 0 otherwise) and {@code wait_timeout_ms} (how long to wait for them;
- * default 500; not with Cluster). A publish that the replicas do not confirm in time fails with {@code unavailable}.
+ * it is acknowledged; default 1 with Sentinel and Cluster, 0 for one instance) and {@code wait_timeout_ms} (how long
+ * to wait for them; default 500). A publish that the replicas do not confirm in time fails with {@code unavailable}.
  *
  * @param mode which of the three forms
  * @param endpoints the {@code redis://} URIs of the instance, the sentinels or the cluster seeds
@@ -159,7 +159,7 @@ public record RedisEndpoints(Mode mode, List<String> endpoints, String master, S
     if (mode != Mode.SENTINEL && q.containsKey("master")) {
       throw new IllegalArgumentException("'master' is a Sentinel parameter, was '" + shown + "'");
     }
-    int replicas = mode == Mode.SENTINEL ? 1 : 0;
+    int replicas = mode == Mode.STANDALONE ? 0 : 1;
     long timeout = DEFAULT_WAIT_TIMEOUT_MS;
     try {
       if (q.containsKey("wait_replicas")) {
@@ -170,10 +170,6 @@ public record RedisEndpoints(Mode mode, List<String> endpoints, String master, S
       }
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("wait_replicas and wait_timeout_ms are whole numbers, was '" + shown + "'");
-    }
-    if (mode == Mode.CLUSTER && replicas > 0) {
-      throw new IllegalArgumentException("wait_replicas is not supported with Redis Cluster (WAIT must reach the"
-          + " shard that took the write), was '" + shown + "'");
     }
     if (replicas < 0 || replicas > 16 || timeout < 1 || timeout > 60_000) {
       throw new IllegalArgumentException("wait_replicas is 0-16 and wait_timeout_ms 1-60000, was '" + shown + "'");

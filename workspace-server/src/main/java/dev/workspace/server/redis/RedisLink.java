@@ -139,7 +139,7 @@ final class RedisLink {
     this.replicas = new ReplicaBarrier(endpoints.waitReplicas(), endpoints.waitTimeoutMs());
     this.redisOptions = endpoints.toOptions()
         .setMaxWaitingHandlers(64 * 1024)
-        .setMaxPoolSize(2)
+        .setMaxPoolSize(endpoints.mode() == RedisEndpoints.Mode.CLUSTER ? 4 : 2)
         .setMaxPoolWaiting(8)
         .setNetClientOptions(new NetClientOptions()
             .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, commandTimeoutMs))
@@ -288,8 +288,48 @@ final class RedisLink {
     if (!replicas.enabled()) {
       return eval(script, keys, args);
     }
+    if (cluster()) {
+      return evalAndWait(script, keys, args);
+    }
     RedisConnection c = commands;
     return eval(script, keys, args).compose(r -> replicas.confirm(c, this::sendOn).map(r));
+  }
+
+  /**
+   * In a Redis Cluster a keyless {@code WAIT} would go to any shard, so it travels in one batch with the script,
+   * which the client sends to the shard of the script's keys, on one connection.
+   */
+  private Future<Response> evalAndWait(RedisScripts.Script script, List<String> keys, Object... args) {
+    return waitBatch(scriptRequest(Command.EVALSHA, script.sha(), keys, args)).recover(e -> {
+      // A batch reports the failed command's position first: "ERR [0] NOSCRIPT ...".
+      if (e.getMessage() != null && e.getMessage().contains("NOSCRIPT")) {
+        return waitBatch(scriptRequest(Command.EVAL, script.source(), keys, args));
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  private Future<Response> waitBatch(Request write) {
+    RedisConnection c = commands;
+    Progress p = progress;
+    if (c == null) {
+      return Future.failedFuture(unavailable(null));
+    }
+    int n = endpoints.waitReplicas();
+    p.sent();
+    return c.batch(List.of(write, Request.cmd(Command.WAIT).arg(n).arg(endpoints.waitTimeoutMs()))).transform(ar -> {
+      p.answered();
+      if (ar.failed()) {
+        return Future.failedFuture(isRedisError(ar.cause()) ? ar.cause() : unavailable(ar.cause()));
+      }
+      long got = ar.result().get(1) == null ? 0 : ar.result().get(1).toLong();
+      if (got < n) {
+        return Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE, "the event was written but only "
+            + got + " of " + n + " Redis replica(s) confirmed it within " + endpoints.waitTimeoutMs()
+            + " ms, so it may not survive a failover; it was not acknowledged"));
+      }
+      return Future.succeededFuture(ar.result().get(0));
+    });
   }
 
   /** Sends a command only if the commands connection is still {@code expected}. */

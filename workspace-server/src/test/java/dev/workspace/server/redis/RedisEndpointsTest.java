@@ -58,6 +58,8 @@ class RedisEndpointsTest {
     assertEquals("u", e.user());
     assertEquals("p", e.password());
     assertEquals(RedisEndpoints.Mode.CLUSTER, RedisEndpoints.parse("redis-cluster://h:1,h:2").mode());
+    assertEquals(1, e.waitReplicas(), "each shard waits for its replica");
+    assertEquals(io.vertx.redis.client.RedisClientType.CLUSTER, e.toOptions().getType());
   }
 
   @Test
