@@ -3,6 +3,9 @@ package dev.workspace.server.edge;
 import dev.workspace.model.AckResult;
 import dev.workspace.model.ErrorCode;
 import dev.workspace.server.ServerOptions;
+import dev.workspace.server.session.Access;
+import dev.workspace.server.session.ChannelPermissions;
+import dev.workspace.server.session.TokenBucket;
 
 /**
  * The edge's access rules as the HTTP faces ({@code /mcp}) use them: the same origin policy, bearer-header parsing,
@@ -36,7 +39,7 @@ public final class FaceAccess {
    * @throws dev.workspace.model.ProtocolException {@code unauthorized} when it is not {@code Bearer <token>}
    */
   public static String bearer(String header) {
-    return RestApi.bearer(header);
+    return Access.bearer(header);
   }
 
   /**
@@ -44,7 +47,7 @@ public final class FaceAccess {
    * @return the channels it may use
    */
   public static Channels channels(Authenticator.Identity identity) {
-    return new Channels(identity == null ? ChannelPermissions.ALL : ChannelPermissions.of(identity.channelPatterns()));
+    return new Channels(Access.permissions(identity));
   }
 
   /** Counts a limit passed, under the node's {@code workspace_limit_hits} metric. */

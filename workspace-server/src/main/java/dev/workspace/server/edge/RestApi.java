@@ -11,6 +11,8 @@ import dev.workspace.model.ProtocolException;
 import dev.workspace.server.ServerOptions;
 import dev.workspace.server.core.Broker;
 import dev.workspace.server.core.WorkspaceCore;
+import dev.workspace.server.session.Access;
+import dev.workspace.server.session.ChannelPermissions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The REST API, for tools without a WebSocket: health, readiness, metrics, discovery, channel listings and
  * history, and publishing an event. Under {@code /api/} a request from a browser must come from an allowed origin,
  * and in token mode must carry {@code Authorization: Bearer <token>}; the token decides the agent, the workspace
- * and the channels, as on a WebSocket.
+ * and the channels, by the same rules as on a WebSocket ({@link Access}).
  */
 public final class RestApi {
   private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
@@ -35,7 +37,7 @@ public final class RestApi {
   private final WorkspaceCore core;
   private final Broker broker;
   private final ServerMetrics metrics;
-  private final Authenticator authenticator;
+  private final Access access;
   private final OriginPolicy origins;
 
   /**
@@ -53,7 +55,7 @@ public final class RestApi {
     this.core = core;
     this.broker = broker;
     this.metrics = metrics;
-    this.authenticator = authenticator;
+    this.access = new Access(authenticator);
     this.origins = new OriginPolicy(options.getAllowedOrigins());
   }
 
@@ -121,27 +123,18 @@ public final class RestApi {
   }
 
   private void authenticate(RoutingContext ctx) {
-    if (!authenticator.required()) {
+    if (!access.required()) {
       ctx.next();
       return;
     }
-    String header = ctx.request().getHeader("Authorization");
-    Future<Authenticator.Identity> verified;
-    try {
-      if (header == null) {
-        throw new ProtocolException(ErrorCode.UNAUTHORIZED, "this server requires Authorization: Bearer <token>");
-      }
-      verified = authenticator.verify(bearer(header));
-    } catch (ProtocolException e) {
-      verified = Future.failedFuture(e);
-    }
-    verified.onComplete(ar -> {
+    access.atRequest(ctx.request().getHeader("Authorization")).onComplete(ar -> {
       if (ar.succeeded()) {
-        String named = ctx.request().getHeader("X-Agent-Id");
-        if (named != null && !named.equals(ar.result().agentId())) {
+        try {
+          Access.requestAgent(ctx.request().getHeader("X-Agent-Id"), ar.result());
+        } catch (ProtocolException e) {
           LOG.warn("refused X-Agent-Id REST remote={} path={}: not the token's agent", ctx.request().remoteAddress(),
               ctx.request().path());
-          error(ctx, new ProtocolException(ErrorCode.FORBIDDEN, "X-Agent-Id is not the token's agent"));
+          error(ctx, e);
           return;
         }
         ctx.put(IDENTITY, ar.result());
@@ -154,20 +147,6 @@ public final class RestApi {
           ctx.request().path(), reason);
       error(ctx, new ProtocolException(ErrorCode.UNAUTHORIZED, reason));
     });
-  }
-
-  /**
-   * Reads a bearer token from an {@code Authorization} header value.
-   *
-   * @param header the header value
-   * @return the token
-   * @throws ProtocolException {@code unauthorized} when the value is not {@code Bearer <token>}
-   */
-  static String bearer(String header) {
-    if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
-      throw new ProtocolException(ErrorCode.UNAUTHORIZED, "the Authorization header must be 'Bearer <token>'");
-    }
-    return header.substring(7).trim();
   }
 
   private void agentCard(RoutingContext ctx) {
@@ -206,32 +185,12 @@ public final class RestApi {
    * (open mode, no header).
    */
   private static String caller(RoutingContext ctx) {
-    Authenticator.Identity identity = ctx.get(IDENTITY);
-    String named = ctx.request().getHeader("X-Agent-Id");
-    if (identity != null) {
-      if (named != null && !named.equals(identity.agentId())) {
-        throw new ProtocolException(ErrorCode.FORBIDDEN, "X-Agent-Id is not the token's agent");
-      }
-      return identity.agentId();
-    }
-    return named == null ? null : Ids.requireAgentId(named);
+    return Access.requestCaller(ctx.request().getHeader("X-Agent-Id"), ctx.get(IDENTITY));
   }
 
   private void postEvent(RoutingContext ctx) {
     Authenticator.Identity identity = ctx.get(IDENTITY);
-    String named = ctx.request().getHeader("X-Agent-Id");
-    String agentId;
-    if (identity != null) {
-      if (named != null && !named.equals(identity.agentId())) {
-        throw new ProtocolException(ErrorCode.FORBIDDEN, "X-Agent-Id is not the token's agent");
-      }
-      agentId = identity.agentId();
-    } else {
-      if (named == null) {
-        throw new ProtocolException(ErrorCode.INVALID_FRAME, "name the sending agent in the X-Agent-Id header");
-      }
-      agentId = Ids.requireAgentId(named);
-    }
+    String agentId = Access.requestAgent(ctx.request().getHeader("X-Agent-Id"), identity);
     String body = ctx.body().asString();
     if (body == null || body.isEmpty()) {
       throw new ProtocolException(ErrorCode.BAD_JSON, "the body must be an event object");
@@ -242,7 +201,7 @@ public final class RestApi {
     Destination destination = event.destination();
     if (destination.kind() == Destination.Kind.CHANNEL && !permissions(ctx).allows(destination.name())) {
       refused(ctx, agentId, event, "channel not allowed");
-      throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow channel '" + destination.name() + "'");
+      throw Access.forbiddenChannel(destination.name());
     }
     reply(ctx, 202, core.publishAs(ws, agentId, event).onFailure(e -> {
       if (e instanceof ProtocolException pe && pe.code() == ErrorCode.FORBIDDEN) {
@@ -258,29 +217,15 @@ public final class RestApi {
   }
 
   private static String workspace(RoutingContext ctx) {
-    Authenticator.Identity identity = ctx.get(IDENTITY);
-    String ws = ctx.queryParams().get("workspace");
-    if (identity == null) {
-      return ws == null ? Ids.DEFAULT_WORKSPACE : Ids.requireWorkspace(ws);
-    }
-    if (ws != null && !ws.equals(identity.workspace())) {
-      Ids.requireWorkspace(ws);
-      throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow workspace '" + ws + "'");
-    }
-    return identity.workspace();
+    return Access.requestWorkspace(ctx.queryParams().get("workspace"), ctx.get(IDENTITY));
   }
 
   private static ChannelPermissions permissions(RoutingContext ctx) {
-    Authenticator.Identity identity = ctx.get(IDENTITY);
-    return identity == null ? ChannelPermissions.ALL : ChannelPermissions.of(identity.channelPatterns());
+    return Access.permissions(ctx.get(IDENTITY));
   }
 
   private static String requireAllowed(RoutingContext ctx, String channel) {
-    Ids.requireChannel(channel);
-    if (!permissions(ctx).allows(channel)) {
-      throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow channel '" + channel + "'");
-    }
-    return channel;
+    return Access.requireChannel(permissions(ctx), channel);
   }
 
   private static Long longParam(RoutingContext ctx, String name) {

@@ -39,28 +39,33 @@ public final class ServerMetrics {
     Gauge.builder("workspace_sessions", sessions).description("sessions connected to this node").register(registry);
   }
 
-  void error(ErrorCode code) {
+  /** Counts an error frame or REST error sent, by code. */
+  public void error(ErrorCode code) {
     errors.get(code).increment();
   }
 
-  void slowConsumer() {
+  /** Counts a session closed as a slow consumer. */
+  public void slowConsumer() {
     slowConsumers.increment();
   }
 
-  void handshakeRejected() {
+  /** Counts a WebSocket handshake refused. */
+  public void handshakeRejected() {
     handshakeRejections.increment();
   }
 
-  void authFailure() {
+  /** Counts a token refused, at any stage. */
+  public void authFailure() {
     authFailures.increment();
   }
 
-  void refusedEvent() {
+  /** Counts an event refused for identity or permission. */
+  public void refusedEvent() {
     refusedEvents.increment();
   }
 
   /** Counts a limit passed: {@code rate}, {@code flood}, {@code errors_in_row}, {@code frame_size}, ... */
-  void limitHit(String limit) {
+  public void limitHit(String limit) {
     limitHits.computeIfAbsent(limit, l -> Counter.builder("workspace_limit_hits").tag("limit", l)
         .description("times a connection or request passed a configured limit").register(registry)).increment();
   }

@@ -5,12 +5,12 @@ import dev.workspace.model.ErrorCode;
 import dev.workspace.model.FrameCodec;
 import dev.workspace.model.ProtocolException;
 import dev.workspace.server.ServerOptions;
-import dev.workspace.server.core.DeliveryBatch;
 import dev.workspace.server.core.WorkspaceCore;
 import dev.workspace.server.mcp.McpFace;
+import dev.workspace.server.session.Access;
+import dev.workspace.server.session.SessionHost;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -21,19 +21,18 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One instance per event loop: an HTTP server (sharing the node's port with the other instances) serving the
- * WebSocket endpoint {@code /ws} and the REST API, the connections it accepted, and the event-bus consumer that
- * writes each {@link DeliveryBatch} to them. The WebSocket handshake is where a browser's {@code Origin} is checked
+ * WebSocket endpoint {@code /ws} and the REST API, and the {@link SessionHost} of the sessions it accepted, each
+ * carried by a {@link WebSocketTransport}. The WebSocket handshake is where a browser's {@code Origin} is checked
  * and a token given in the {@code Authorization} header or the {@code token} query parameter is verified, before
  * the upgrade.
  */
-public final class ServerVerticle extends VerticleBase implements EdgeContext {
+public final class ServerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ServerVerticle.class);
 
   private final ServerOptions options;
@@ -44,12 +43,10 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
   private final RestApi rest;
   private final OriginPolicy origins;
   private final HostPolicy hosts;
+  private final SessionHost sessions;
   private final McpFace mcp;
-  private final Map<String, Connection> connections = new HashMap<>();
   private final Map<String, Long> requestless = new HashMap<>();
-  private final String address = "workspace.deliver." + UUID.randomUUID();
   private HttpServer server;
-  private MessageConsumer<DeliveryBatch> consumer;
 
   /**
    * @param options the node's options; {@code port} is where this instance listens
@@ -71,19 +68,11 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
     this.rest = rest;
     this.origins = new OriginPolicy(options.getAllowedOrigins());
     this.hosts = new HostPolicy(!authenticator.required(), options.getAllowedHosts());
+    this.sessions = new SessionHost(options, codec, core, metrics, authenticator);
   }
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().localConsumer(address, msg -> {
-      DeliveryBatch batch = msg.body();
-      for (String id : batch.sessionIds()) {
-        Connection c = connections.get(id);
-        if (c != null) {
-          c.deliver(batch);
-        }
-      }
-    });
     // A connection idle in both directions for this long is dropped: an open session is pinged well within it,
     // so this only ends HTTP keep-alive connections nobody uses.
     long idleMs = Math.max(options.getHandshakeTimeout().toMillis(),
@@ -117,7 +106,7 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
           router.handle(req);
         })
         .webSocketHandshakeHandler(this::handshake);
-    return server.listen();
+    return sessions.start(vertx).compose(v -> server.listen());
   }
 
   /** Closes a TCP connection that has not sent a complete HTTP request within the handshake timeout. */
@@ -199,9 +188,8 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
 
   private void accept(ServerWebSocketHandshake h, String queryWorkspace, Authenticator.Identity identity) {
     h.accept().onSuccess(ws -> {
-      Connection c = new Connection(this, vertx, context, ws, address, queryWorkspace, identity);
-      connections.put(c.sessionId(), c);
-      c.start();
+      WebSocketTransport transport = new WebSocketTransport(options, codec, metrics, ws, context);
+      transport.attach(sessions.open(transport, queryWorkspace, identity));
     });
   }
 
@@ -215,7 +203,7 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
   private static String handshakeToken(ServerWebSocketHandshake h) {
     String header = h.headers().get("Authorization");
     if (header != null) {
-      return RestApi.bearer(header);
+      return Access.bearer(header);
     }
     String token = queryParam(h.query(), "token");
     if (token != null && token.isEmpty()) {
@@ -236,12 +224,10 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
 
   @Override
   public Future<?> stop() {
-    for (Connection c : connections.values().toArray(new Connection[0])) {
-      c.close(CloseCodes.GOING_AWAY, "server shutting down");
-    }
+    sessions.closeAll(CloseCodes.GOING_AWAY, "server shutting down");
     requestless.values().forEach(vertx::cancelTimer);
     requestless.clear();
-    return Future.all(consumer.unregister(), server.close());
+    return Future.all(sessions.stop(), server.close());
   }
 
   static String queryParam(String query, String name) {
@@ -256,35 +242,5 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
       }
     }
     return null;
-  }
-
-  @Override
-  public ServerOptions options() {
-    return options;
-  }
-
-  @Override
-  public FrameCodec codec() {
-    return codec;
-  }
-
-  @Override
-  public WorkspaceCore core() {
-    return core;
-  }
-
-  @Override
-  public ServerMetrics metrics() {
-    return metrics;
-  }
-
-  @Override
-  public Authenticator authenticator() {
-    return authenticator;
-  }
-
-  @Override
-  public void forget(Connection connection) {
-    connections.remove(connection.sessionId());
   }
 }

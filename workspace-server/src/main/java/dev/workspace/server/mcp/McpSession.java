@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -50,7 +49,6 @@ final class McpSession implements SessionRef {
   private final Authenticator.Identity identity;
   private final FaceAccess.Channels permissions;
   private final String protocolVersion;
-  private final Set<String> channels = ConcurrentHashMap.newKeySet();
   private final McpInbox inbox;
   private final FaceAccess.Budget budget;
   private final Map<String, McpReply> inFlight = new HashMap<>();
@@ -108,9 +106,9 @@ final class McpSession implements SessionRef {
     return !PRESENCE.contains(eventName);
   }
 
-  @Override
+  /** @return the channels the session is in, as the core keeps them (a read-only, thread-safe view) */
   public Set<String> channels() {
-    return channels;
+    return face.core().channelsOf(this);
   }
 
   @Override
