@@ -143,6 +143,7 @@ public final class StreamGate {
             p.last = offset;
             if (p.wanted.test(frame) && !out.test(frame)) {
               paced.clear();
+              cancel(p.replay.stream());
               return false;
             }
           }
