@@ -1071,6 +1071,11 @@ public final class AgentClientImpl implements AgentClient {
     }));
   }
 
+  /** Sends a request frame (buffered while reconnecting), for the run classes of this package. */
+  Future<ObjectNode> call(Function<String, Frame.ClientFrame> build, String what) {
+    return onContext(() -> request(build, what));
+  }
+
   /** Runs an action on the client's context, for the run classes of this package. */
   <T> Future<T> inContext(Supplier<Future<T>> action) {
     return onContext(action);
