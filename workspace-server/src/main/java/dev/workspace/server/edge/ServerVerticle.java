@@ -89,7 +89,7 @@ public final class ServerVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false)
         .setRegisterWebSocketWriteHandlers(false);
     Router router = rest.router(vertx);
-    mcp.mount(router);
+    mcp.mount(router, sessions);
     server = vertx.createHttpServer(http)
         .connectionHandler(this::onHttpConnection)
         .requestHandler(req -> {
