@@ -1,7 +1,10 @@
 package dev.workspace.bench;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
@@ -24,19 +27,38 @@ import java.util.function.LongConsumer;
 final class RedisPeer implements Peer {
   private final Vertx vertx;
   private final ServerProcess server;
-  private final Redis redis;
-  private final Redis publishing;
+  private final Vertx vertxRef;
+  private final int port;
+  private final NetClient net;
+  private final Map<RedisConnection, Redis> clients = new ConcurrentHashMap<>();
   private final int payloadBytes;
 
   RedisPeer(Vertx vertx, ServerProcess server, int port, int payloadBytes) {
     this.vertx = vertx;
     this.server = server;
     this.payloadBytes = payloadBytes;
-    this.redis = client(vertx, port, 1024);
-    this.publishing = client(vertx, port, 200_000);
+    this.vertxRef = vertx;
+    this.port = port;
+    this.net = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
   }
 
-  /** The client preallocates room for {@code waiting} replies per connection, so subscribers get little. */
+  /**
+   * Opens a connection of its own client: a pooled connection would go back to its pool when closed and keep its
+   * socket. The client preallocates room for {@code waiting} replies per connection, so subscribers get little.
+   */
+  private Future<RedisConnection> open(int waiting) {
+    Redis client = client(vertxRef, port, waiting);
+    return client.connect().onSuccess(c -> clients.put(c, client)).onFailure(e -> client.close());
+  }
+
+  private Future<RedisConnection> subscriberConnection() {
+    return open(1024);
+  }
+
+  private Future<RedisConnection> publishingConnection() {
+    return open(200_000);
+  }
+
   private static Redis client(Vertx vertx, int port, int waiting) {
     return Redis.createClient(vertx, new RedisOptions().setConnectionString("redis://127.0.0.1:" + port)
         .setPreferredProtocolVersion(ProtocolVersion.RESP2).setMaxPoolSize(100_000).setMaxPoolWaiting(100_000)
@@ -59,7 +81,7 @@ final class RedisPeer implements Peer {
   }
 
   private Future<RedisConnection> subscribed(Command command, List<String> channels, Consumer<Response> onMessage) {
-    return redis.connect().compose(conn -> {
+    return subscriberConnection().compose(conn -> {
       conn.handler(r -> {
         if (r.type() == ResponseType.MULTI || r.type() == ResponseType.PUSH) {
           String kind = r.get(0).toString();
@@ -74,11 +96,13 @@ final class RedisPeer implements Peer {
     });
   }
 
-  private static Conn closing(RedisConnection... conns) {
+  private Conn closing(RedisConnection... conns) {
     return () -> {
       Future<Void> all = Future.succeededFuture();
       for (RedisConnection c : conns) {
-        all = all.compose(x -> c.close());
+        Redis client = clients.remove(c);
+        all = all.compose(x -> c.close().otherwiseEmpty()).compose(x -> client == null ? Future.succeededFuture()
+            : client.close());
       }
       return all;
     };
@@ -92,7 +116,7 @@ final class RedisPeer implements Peer {
 
   @Override
   public Future<Publisher> publisher(String id, String topic) {
-    return publishing.connect().map(conn -> new Publisher() {
+    return publishingConnection().map(conn -> new Publisher() {
       @Override
       public void execute(Runnable task) {
         task.run();
@@ -105,14 +129,14 @@ final class RedisPeer implements Peer {
 
       @Override
       public Future<Void> close() {
-        return conn.close();
+        return closing(conn).close();
       }
     });
   }
 
   @Override
   public Future<Conn> responder(String id, String service) {
-    return publishing.connect().compose(out -> subscribed(Command.SUBSCRIBE, List.of(service), r ->
+    return publishingConnection().compose(out -> subscribed(Command.SUBSCRIBE, List.of(service), r ->
         out.send(Request.cmd(Command.PUBLISH).arg(r.get(2).toString()).arg("{}"))).map(in -> closing(in, out)));
   }
 
@@ -120,7 +144,7 @@ final class RedisPeer implements Peer {
   public Future<Requester> requester(String id, String service) {
     String inbox = "inbox." + id;
     Map<String, Runnable> waiting = new ConcurrentHashMap<>();
-    return publishing.connect().compose(out -> subscribed(Command.PSUBSCRIBE, List.of(inbox + ".*"), r -> {
+    return publishingConnection().compose(out -> subscribed(Command.PSUBSCRIBE, List.of(inbox + ".*"), r -> {
       Runnable run = waiting.remove(r.get(2).toString());
       if (run != null) {
         run.run();
@@ -157,8 +181,21 @@ final class RedisPeer implements Peer {
     return "other" + i + ".k" + j + ".*";
   }
 
+  /**
+   * An idle connection is a plain TCP connection that sends {@code PING} and waits for {@code +PONG}: a client
+   * object per connection, as the others need, would not fit 10,000 of them in the load generator.
+   */
   @Override
   public Future<Conn> idle(String id) {
-    return redis.connect().compose(c -> c.send(Request.cmd(Command.PING)).map(x -> closing(c)));
+    return net.connect(port, "127.0.0.1").compose(so -> {
+      Promise<Void> pong = Promise.promise();
+      so.handler(b -> {
+        if (b.toString().contains("PONG")) {
+          pong.tryComplete();
+        }
+      });
+      so.write("PING\r\n");
+      return pong.future().map(x -> (Conn) so::close);
+    });
   }
 }

@@ -66,7 +66,7 @@ final class Report {
         .append(" -jar workspace-server.jar ").append(String.join(" ", Servers.WORKSPACE_FLAGS))
         .append("`, one event loop per core").append(" |\n");
     md.append("| clients | Vert.x WebSocket client with raw workspace frames; NATS text protocol over a Vert.x ")
-        .append("WebSocket; nats.java over TCP (B1 at N=1,000 and B6: NATS text protocol over Vert.x TCP, since nats.java keeps threads and buffers per connection); Vert.x Redis client |\n");
+        .append("WebSocket; nats.java over TCP (B1 at N=1,000 and B6: NATS text protocol over Vert.x TCP, since nats.java keeps threads and buffers per connection); Vert.x Redis client, one client per connection (B6: `PING` over Vert.x TCP) |\n");
     md.append("| payload | ").append(s.payloadBytes()).append(" bytes per message (the workspace's JSON payload is ")
         .append("about that size, inside its event frame) |\n");
     md.append("| durations | ").append(s.warmupMillis()).append(" ms warm-up, ").append(s.runMillis())

@@ -20,6 +20,9 @@ final class Results {
   private final Map<Row, Map<String, List<Double>>> values = new LinkedHashMap<>();
 
   synchronized void add(String scenario, String figure, boolean higherIsBetter, String peer, double value) {
+    if (Double.isNaN(value) || Double.isInfinite(value)) {
+      return;
+    }
     values.computeIfAbsent(new Row(scenario, figure, higherIsBetter), r -> new LinkedHashMap<>())
         .computeIfAbsent(peer, p -> new ArrayList<>()).add(value);
   }

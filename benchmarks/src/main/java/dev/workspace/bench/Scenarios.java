@@ -148,8 +148,9 @@ final class Scenarios {
       running.set(false);
       double deliveries = r1 - r0;
       drain(received, base, published, n);
+      double cpuSeconds = used.cpuNanos() / 1e9;
       return new FanOut(deliveries / ((t1 - t0) / 1e9), used.writeCalls() / Math.max(1, deliveries),
-          deliveries / Math.max(1e-9, used.cpuNanos() / 1e9));
+          cpuSeconds < 0.05 ? Double.NaN : deliveries / cpuSeconds);
     } finally {
       vertx.cancelTimer(timer);
       running.set(false);

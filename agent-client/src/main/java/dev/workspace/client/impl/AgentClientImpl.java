@@ -175,6 +175,19 @@ public final class AgentClientImpl implements AgentClient {
   private final EventHandlers handlers = new EventHandlers();
   private final SubscriptionCounts subscriptions;
   private final StreamPositions positions = new StreamPositions();
+  private final ChannelBackfill backfill = new ChannelBackfill(
+      (channel, after, limit) -> history(channel, HistoryQuery.after(after, limit)),
+      new ChannelBackfill.Sink() {
+        @Override
+        public void deliver(Event event) {
+          dispatchEvent(event);
+        }
+
+        @Override
+        public void gap(String stream, long missed) {
+          emit(LifecycleEvent.gap(stream, missed));
+        }
+      });
   private final Map<String, PendingRequest> requests = new LinkedHashMap<>();
   private final Map<String, ReplyWaiter> replyWaiters = new HashMap<>();
   private final Queue<EventWaiter> eventWaiters = new ConcurrentLinkedQueue<>();
@@ -411,6 +424,7 @@ public final class AgentClientImpl implements AgentClient {
     if (outcome != null) {
       emit(new LifecycleEvent(LifecycleEvent.Type.RECOVERED, -1, "", outcome.channels(), outcome.inbox(),
           outcome.broadcast()));
+      backfill.recovered(outcome);
     }
     if (p != null) {
       p.complete(s);
@@ -627,6 +641,12 @@ public final class AgentClientImpl implements AgentClient {
   }
 
   private void onEvent(Event event) {
+    if (!backfill.hold(event)) {
+      dispatchEvent(event);
+    }
+  }
+
+  private void dispatchEvent(Event event) {
     positions.delivered(event);
     if (event.eventId() != null && !dedupe.firstSeen(event.eventId())) {
       return;
@@ -1076,6 +1096,11 @@ public final class AgentClientImpl implements AgentClient {
       }
       return (Void) null;
     }));
+  }
+
+  /** Sends a request frame (buffered while reconnecting), for the run classes of this package. */
+  Future<ObjectNode> call(Function<String, Frame.ClientFrame> build, String what) {
+    return onContext(() -> request(build, what));
   }
 
   /** Runs an action on the client's context, for the run classes of this package. */

@@ -355,22 +355,16 @@ public final class WorkspaceCore {
         if (!routed.deliver()) {
           return Future.succeededFuture(new Published(-1, null));
         }
-        Future<AgentRecord> target = routed.record() != null
-            ? Future.succeededFuture(routed.record()) : directory.agent(workspace, routed.target());
-        return target.compose(rec -> {
-          if (rec != null) {
-            return broker.publish(workspace, StreamKey.inbox(routed.target()), out);
+        Future<Directory.Reach> reach = routed.record() != null
+            ? Future.succeededFuture(new Directory.Reach(routed.record(), false))
+            : directory.reach(workspace, routed.target());
+        return reach.compose(r -> {
+          if (r.record() == null && (out.requiresResponse() || !r.inboxKept())) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND,
+                "agent '" + routed.target() + "' is not connected to workspace '" + workspace + "'"));
           }
-          Future<Boolean> kept = out.requiresResponse()
-              ? Future.succeededFuture(false) : directory.inboxKept(workspace, routed.target());
-          return kept.compose(k -> {
-            if (!k) {
-              return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND,
-                  "agent '" + routed.target() + "' is not connected to workspace '" + workspace + "'"));
-            }
-            queued[0] = true;
-            return broker.publish(workspace, StreamKey.inbox(routed.target()), out);
-          });
+          queued[0] = r.record() == null;
+          return broker.publish(workspace, StreamKey.inbox(routed.target()), out);
         });
       });
       case BROADCAST -> broker.publish(workspace, StreamKey.BROADCAST, stamped);

@@ -109,6 +109,11 @@ final class FrameWriter {
     ctx.writeAndFlush(flusher.frame(ctx.alloc(), payload)).addListener(f -> written.run());
   }
 
+  /** @return whether the channel takes more without passing its high-water mark (and is open) */
+  boolean writable() {
+    return channel.isActive() && channel.isWritable();
+  }
+
   /** @return bytes written to the channel and not yet taken by the socket */
   long queuedBytes() {
     ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();

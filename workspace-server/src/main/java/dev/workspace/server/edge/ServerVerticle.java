@@ -44,6 +44,7 @@ public final class ServerVerticle extends VerticleBase {
   private final RestApi rest;
   private final OriginPolicy origins;
   private final NodeStatus status;
+  private final HostPolicy hosts;
   private final SessionHost sessions;
   private final McpFace mcp;
   private final Map<String, Long> requestless = new HashMap<>();
@@ -70,6 +71,7 @@ public final class ServerVerticle extends VerticleBase {
     this.authenticator = authenticator;
     this.rest = rest;
     this.origins = new OriginPolicy(options.getAllowedOrigins());
+    this.hosts = new HostPolicy(!authenticator.required(), options.getAllowedHosts());
     this.sessions = new SessionHost(options, codec, core, metrics, authenticator);
   }
 
@@ -91,11 +93,20 @@ public final class ServerVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false)
         .setRegisterWebSocketWriteHandlers(false);
     Router router = rest.router(vertx);
-    mcp.mount(router);
+    mcp.mount(router, sessions);
     server = vertx.createHttpServer(http)
         .connectionHandler(this::onHttpConnection)
         .requestHandler(req -> {
           requestStarted(req.connection().remoteAddress());
+          if (!hosts.allows(req.path(), req.getHeader("Host"))) {
+            refuseHost(req.remoteAddress(), req.getHeader("Host"));
+            String message = "Host not allowed in open mode (DNS rebinding)";
+            boolean jsonRpc = req.path().equals("/mcp") || req.path().startsWith("/mcp/");
+            req.response().setStatusCode(403).putHeader("content-type", "application/json")
+                .end(jsonRpc ? "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\""
+                    + message + "\"}}" : "{\"code\":\"forbidden\",\"message\":\"" + message + "\"}");
+            return;
+          }
           router.handle(req);
         })
         .webSocketHandshakeHandler(this::handshake);
@@ -124,8 +135,20 @@ public final class ServerVerticle extends VerticleBase {
     }
   }
 
+  private void refuseHost(SocketAddress remote, String host) {
+    metrics.limitHit("host");
+    LOG.warn("refused Host remote={} host={}: not a loopback name nor an allowed host", remote,
+        host == null ? "(none)" : printable(host));
+  }
+
   private void handshake(ServerWebSocketHandshake h) {
     requestStarted(h.remoteAddress());
+    if (!hosts.allows(h.path(), h.headers().get("Host"))) {
+      metrics.handshakeRejected();
+      refuseHost(h.remoteAddress(), h.headers().get("Host"));
+      h.reject(403);
+      return;
+    }
     if (!"/ws".equals(h.path())) {
       metrics.handshakeRejected();
       h.reject(404);

@@ -76,6 +76,11 @@ final class WebSocketTransport implements Transport {
       }
 
       @Override
+      public void writable() {
+        session.transportWritable();
+      }
+
+      @Override
       public void violation(short code, String reason) {
         protocolViolation(code, reason);
       }
@@ -138,6 +143,11 @@ final class WebSocketTransport implements Transport {
     } else {
       LOG.debug("connection {} error: {}", session.sessionId(), e.toString());
     }
+  }
+
+  @Override
+  public boolean writable() {
+    return out.writable();
   }
 
   @Override

@@ -257,7 +257,14 @@ public final class Session implements SessionRef {
 
   void release(Replay replay) {
     StreamKey key = StreamKey.parse(replay.stream());
-    gate.release(replay, frame -> replays.accepts(this, key, frame), this::write);
+    gate.release(replay, frame -> replays.accepts(this, key, frame), this::write, transport::writable);
+  }
+
+  /** The transport takes frames again: goes on with the replays waiting for room. */
+  public void transportWritable() {
+    if (state != State.CLOSED) {
+      gate.resume(this::write, transport::writable);
+    }
   }
 
   private boolean write(byte[] frame) {

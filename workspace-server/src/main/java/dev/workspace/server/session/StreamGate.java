@@ -26,6 +26,8 @@ public final class StreamGate {
   private final Map<String, Long> lastOffsets = new HashMap<>();
   private final List<byte[]> beforeOpen = new ArrayList<>();
   private long heldBytes;
+  private final java.util.ArrayDeque<Paced> paced = new java.util.ArrayDeque<>();
+  private boolean pumping;
   private boolean open;
 
   /**
@@ -94,18 +96,74 @@ public final class StreamGate {
    * @return {@code false} when {@code out} refused a frame
    */
   public boolean release(Replay replay, Predicate<byte[]> wanted, Predicate<byte[]> out) {
-    long last = lastOffsets.getOrDefault(replay.stream(), -1L);
-    boolean ok = true;
-    for (int i = 0; i < replay.frames().size() && ok; i++) {
-      long offset = replay.offsets().get(i);
-      if (offset > last) {
-        byte[] frame = replay.frames().get(i);
-        ok = !wanted.test(frame) || out.test(frame);
-        last = offset;
-      }
+    return release(replay, wanted, out, () -> true);
+  }
+
+  /**
+   * Ends the hold of a stream as {@link #release(Replay, Predicate, Predicate)} does, but writes its missed events
+   * only while {@code room} says the transport takes more; {@link #resume} goes on when it does again. Replays are
+   * written one stream after another, and the live events of a stream stay held until its replay ends.
+   *
+   * @param replay the missed events and the position
+   * @param wanted which missed events the session receives
+   * @param out where frames go
+   * @param room whether the transport takes more now
+   * @return {@code false} when {@code out} refused a frame
+   */
+  public boolean release(Replay replay, Predicate<byte[]> wanted, Predicate<byte[]> out,
+      java.util.function.BooleanSupplier room) {
+    paced.add(new Paced(replay, wanted, lastOffsets.getOrDefault(replay.stream(), -1L)));
+    return resume(out, room);
+  }
+
+  /**
+   * Goes on writing the replays waiting for room.
+   *
+   * @param out where frames go
+   * @param room whether the transport takes more now
+   * @return {@code false} when {@code out} refused a frame
+   */
+  public boolean resume(Predicate<byte[]> out, java.util.function.BooleanSupplier room) {
+    if (pumping) {
+      return true;
     }
-    last = Math.max(last, replay.position());
-    List<Held> buffer = held.remove(replay.stream());
+    pumping = true;
+    try {
+      Paced p;
+      while ((p = paced.peek()) != null) {
+        List<byte[]> frames = p.replay.frames();
+        while (p.next < frames.size()) {
+          if (!room.getAsBoolean()) {
+            return true;
+          }
+          int i = p.next++;
+          long offset = p.replay.offsets().get(i);
+          if (offset > p.last) {
+            byte[] frame = frames.get(i);
+            p.last = offset;
+            if (p.wanted.test(frame) && !out.test(frame)) {
+              paced.clear();
+              cancel(p.replay.stream());
+              return false;
+            }
+          }
+        }
+        paced.poll();
+        if (!finish(p.replay.stream(), Math.max(p.last, p.replay.position()), out)) {
+          paced.clear();
+          return false;
+        }
+      }
+      return true;
+    } finally {
+      pumping = false;
+    }
+  }
+
+  private boolean finish(String stream, long replayed, Predicate<byte[]> out) {
+    long last = replayed;
+    boolean ok = true;
+    List<Held> buffer = held.remove(stream);
     if (buffer != null) {
       for (Held h : buffer) {
         heldBytes -= h.frame().length;
@@ -115,8 +173,22 @@ public final class StreamGate {
         }
       }
     }
-    lastOffsets.put(replay.stream(), last);
+    lastOffsets.put(stream, last);
     return ok;
+  }
+
+  /** A replay being written: the next frame to consider and the last offset sent or skipped. */
+  private static final class Paced {
+    final Replay replay;
+    final Predicate<byte[]> wanted;
+    int next;
+    long last;
+
+    Paced(Replay replay, Predicate<byte[]> wanted, long last) {
+      this.replay = replay;
+      this.wanted = wanted;
+      this.last = last;
+    }
   }
 
   /**
@@ -133,6 +205,7 @@ public final class StreamGate {
 
   /** Drops every hold, after a {@code connect} failed; the before-open buffer stays for the next attempt. */
   public void cancelAll() {
+    paced.clear();
     for (String stream : List.copyOf(held.keySet())) {
       cancel(stream);
     }

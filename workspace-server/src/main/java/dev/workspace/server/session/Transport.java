@@ -57,6 +57,14 @@ public interface Transport {
     return io.vertx.core.Future.succeededFuture();
   }
 
+  /**
+   * @return whether the transport takes more frames now without queueing much; a replay is written only while it
+   *     does, and resumed by {@link Session#transportWritable()}. Always {@code true} by default.
+   */
+  default boolean writable() {
+    return true;
+  }
+
   /** @return the event loop that owns the session: every call in both directions happens on it */
   Context context();
 
