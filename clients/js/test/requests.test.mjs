@@ -40,9 +40,12 @@ function answerRequests(client) {
 test("sendAndWait gets the correlated reply, which no handler sees", async () => {
   const ws = workspaceName();
   const alice = await connect(ws, "alice");
-  const bob = await connect(ws, "bob");
   const everything = new Recorder();
   alice.on("*", everything.handler);
+  const bob = await connect(ws, "bob");
+  // Bob's arrival reaches alice on her own connection, in no fixed order with bob's connect: wait for it.
+  await everything.until((es) => es.some((e) => e.event_name === "agent.joined" && e.source_id === "bob"));
+  everything.events.length = 0;
   await answerRequests(bob);
   await bob.workspace().agent("alice").send("unrelated, first");
   const reply = await alice.workspace().agent("bob").sendAndWait("what is 2+2?", { timeout: 10_000 });

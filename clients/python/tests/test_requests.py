@@ -17,9 +17,13 @@ async def answer_requests(client, prefix="answer to "):
 
 
 async def test_send_and_wait_gets_the_correlated_reply_and_hands_it_to_no_handler(connect):
-    alice, bob = await connect("alice"), await connect("bob")
+    alice = await connect("alice")
     everything = Recorder()
     alice.register_event_handler(everything, "*")
+    bob = await connect("bob")
+    # Bob's arrival reaches alice on her own connection, in no fixed order with bob's connect: wait for it.
+    await everything.until(lambda es: any(e.event_name == "agent.joined" and e.source_id == "bob" for e in es))
+    everything.events.clear()
     await answer_requests(bob)
     await bob.workspace().agent("alice").send("unrelated, first")
     reply = await alice.workspace().agent("bob").send_and_wait("what is 2+2?", timeout=10)

@@ -915,6 +915,7 @@ class AgentClient:
         call it (or its ``unregister``) to remove the handler."""
         ps = _patterns(patterns)
         entry = _HandlerEntry(handler, ps)
+        self._handlers = [h for h in self._handlers if h.active]
         self._handlers.append(entry)
         fresh = self._subscriptions.acquire(ps)
         ready = None

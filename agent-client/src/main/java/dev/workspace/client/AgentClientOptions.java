@@ -51,6 +51,7 @@ public class AgentClientOptions {
   private int reconnectBufferSize;
   private int dedupeWindowSize;
   private int maxPendingRequests;
+  private List<String> servers = List.of();
 
   /** Options with every default: no agent id, workspace {@code default}, no token, no metadata. */
   public AgentClientOptions() {
@@ -82,6 +83,7 @@ public class AgentClientOptions {
     reconnectBufferSize = other.reconnectBufferSize;
     dedupeWindowSize = other.dedupeWindowSize;
     maxPendingRequests = other.maxPendingRequests;
+    servers = other.servers;
   }
 
   /**
@@ -136,6 +138,16 @@ public class AgentClientOptions {
     if (json.containsKey("maxPendingRequests")) {
       setMaxPendingRequests(json.getInteger("maxPendingRequests"));
     }
+    if (json.containsKey("servers")) {
+      JsonArray s = json.getJsonArray("servers");
+      List<String> list = new ArrayList<>();
+      if (s != null) {
+        for (int i = 0; i < s.size(); i++) {
+          list.add(s.getString(i));
+        }
+      }
+      setServers(list);
+    }
   }
 
   /**
@@ -164,6 +176,9 @@ public class AgentClientOptions {
     json.put("reconnectBufferSize", reconnectBufferSize);
     json.put("dedupeWindowSize", dedupeWindowSize);
     json.put("maxPendingRequests", maxPendingRequests);
+    if (!servers.isEmpty()) {
+      json.put("servers", new JsonArray(new ArrayList<>(servers)));
+    }
     return json;
   }
 
@@ -389,6 +404,33 @@ public class AgentClientOptions {
       throw new IllegalArgumentException("maxPendingRequests must be at least 1, was " + maxPendingRequests);
     }
     this.maxPendingRequests = maxPendingRequests;
+    return this;
+  }
+
+  /**
+   * @return other servers of the same cluster ({@code ws://host:port/ws}), besides the one given to {@code connect};
+   *     default none
+   */
+  public List<String> getServers() {
+    return servers;
+  }
+
+  /**
+   * When a node says it is stopping (close 4009, after a {@code server.draining} event) the client reconnects at
+   * once, without a backoff, to the next server of the list made of the URI given to {@code connect} followed by
+   * these; when a reconnect attempt fails it also moves on to the next one.
+   *
+   * @param servers {@code ws://} or {@code wss://} URIs of other nodes of the same cluster
+   * @return this
+   */
+  public AgentClientOptions setServers(List<String> servers) {
+    Objects.requireNonNull(servers, "servers");
+    for (String s : servers) {
+      if (s == null || !(s.startsWith("ws://") || s.startsWith("wss://"))) {
+        throw new IllegalArgumentException("a server is a ws:// or wss:// URI, was '" + s + "'");
+      }
+    }
+    this.servers = List.copyOf(servers);
     return this;
   }
 

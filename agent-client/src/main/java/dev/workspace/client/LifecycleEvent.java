@@ -14,9 +14,12 @@ import java.util.Map;
  *     disconnected are replayed (when {@code false}, read the channel's history to fill the gap); empty otherwise
  * @param inboxRecovered for {@link Type#RECOVERED}: whether the agent's missed inbox events are replayed
  * @param broadcastRecovered for {@link Type#RECOVERED}: whether missed broadcasts are replayed
+ * @param stream for {@link Type#GAP}: the stream with events that are gone ({@code channel:<name>}, {@code inbox}
+ *     or {@code broadcast}); {@code null} otherwise
+ * @param missed for {@link Type#GAP}: how many events are gone, or -1 when the count is unknown; 0 otherwise
  */
 public record LifecycleEvent(Type type, int closeCode, String reason, Map<String, Boolean> channelsRecovered,
-    boolean inboxRecovered, boolean broadcastRecovered) {
+    boolean inboxRecovered, boolean broadcastRecovered, String stream, long missed) {
 
   /** The kinds of lifecycle change. */
   public enum Type {
@@ -29,7 +32,38 @@ public record LifecycleEvent(Type type, int closeCode, String reason, Map<String
     /** Follows {@link #RECONNECTED}: what the server could replay of each stream. */
     RECOVERED,
     /** The client stopped for good: {@code disconnect()}, a close code that forbids reconnecting, or reconnect off. */
-    CLOSED
+    CLOSED,
+    /**
+     * Follows {@link #RECOVERED} for each stream that was not recovered: the events of {@link #stream()} that no
+     * longer exist, {@link #missed()} of them. For a channel, what its history still held has been handed to the
+     * handlers, in order and before any later event of the channel.
+     */
+    GAP
+  }
+
+  /**
+   * A lifecycle event of any type but {@link Type#GAP}.
+   *
+   * @param type what happened
+   * @param closeCode the close code, or -1
+   * @param reason why; {@code null} means empty
+   * @param channelsRecovered per channel, whether it was recovered; copied
+   * @param inboxRecovered whether the inbox was recovered
+   * @param broadcastRecovered whether the broadcast stream was recovered
+   */
+  public LifecycleEvent(Type type, int closeCode, String reason, Map<String, Boolean> channelsRecovered,
+      boolean inboxRecovered, boolean broadcastRecovered) {
+    this(type, closeCode, reason, channelsRecovered, inboxRecovered, broadcastRecovered, null, 0);
+  }
+
+  /**
+   * @param stream the stream with events that are gone
+   * @param missed how many, or -1 when unknown
+   * @return a {@link Type#GAP} event
+   */
+  public static LifecycleEvent gap(String stream, long missed) {
+    return new LifecycleEvent(Type.GAP, -1, missed < 0 ? "events of " + stream + " are gone"
+        : missed + " events of " + stream + " are gone", Map.of(), false, false, stream, missed);
   }
 
   /**
@@ -41,6 +75,8 @@ public record LifecycleEvent(Type type, int closeCode, String reason, Map<String
    * @param channelsRecovered per channel, whether it was recovered; copied
    * @param inboxRecovered whether the inbox was recovered
    * @param broadcastRecovered whether the broadcast stream was recovered
+   * @param stream for a gap, its stream
+   * @param missed for a gap, how many events are gone
    */
   public LifecycleEvent {
     channelsRecovered = Map.copyOf(channelsRecovered);

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.client.AgentClient;
 import dev.workspace.client.AgentClientOptions;
-import dev.workspace.client.AgentInfo;
+import dev.workspace.client.FailureKind;
+import dev.workspace.client.RemoteAgent;
+import dev.workspace.client.Run;
 import dev.workspace.client.WorkspaceException;
-import dev.workspace.model.Event;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An orchestrator: it finds the workers by capability, announces the batch to everyone with a broadcast, hands
- * the tasks out round-robin with {@code sendAndWait}, and gathers the answers (or the typed failure of each).
+ * An orchestrator on a worker pool: it announces the batch to everyone with a broadcast, sends every task to
+ * {@code pool:work} (the server hands each to exactly one connected worker, the one with the fewest open runs), and
+ * gathers the answers (or the typed failure of each).
  *
  * <pre>scripts/example orchestrator "task one" "task two" ...</pre>
  */
@@ -55,37 +57,27 @@ public final class Orchestrator {
    *
    * @param tasks the task texts
    * @param timeout how long to wait for each answer
-   * @return the outcomes; fails when no worker is connected
+   * @return the outcomes, each with the worker that ran it; a task with no worker connected fails
+   *     {@link FailureKind#NOT_FOUND}
    */
   public Future<List<Outcome>> run(List<String> tasks, Duration timeout) {
-    return client.listAgents(Worker.CAPABILITY).compose(workers -> {
-      if (workers.isEmpty()) {
-        return Future.failedFuture(new IllegalStateException("no agent with capability '" + Worker.CAPABILITY + "'"));
+    RemoteAgent pool = client.pool(Worker.CAPABILITY).timeout(timeout);
+    ObjectNode announce = JsonNodeFactory.instance.objectNode().put("tasks", tasks.size());
+    return client.workspace().broadcast("task.batch.started", announce).compose(b -> {
+      List<Future<Outcome>> outcomes = new ArrayList<>();
+      for (String task : tasks) {
+        Run run = pool.start(task);
+        outcomes.add(run.result().transform(ar -> Future.succeededFuture(ar.succeeded()
+            ? new Outcome(task, ar.result().agentId(), ar.result().payload(), null)
+            : new Outcome(task, run.accepted().result(), null, ar.cause() instanceof WorkspaceException we ? we
+                : new WorkspaceException(FailureKind.UNAVAILABLE, String.valueOf(ar.cause()))))));
       }
-      ObjectNode announce = JsonNodeFactory.instance.objectNode().put("tasks", tasks.size())
-          .put("workers", workers.size());
-      return client.workspace().broadcast("task.batch.started", announce).compose(b -> {
-        List<Future<Outcome>> outcomes = new ArrayList<>();
-        for (int i = 0; i < tasks.size(); i++) {
-          AgentInfo worker = workers.get(i % workers.size());
-          outcomes.add(assign(tasks.get(i), worker.agentId(), timeout));
-        }
-        return Future.all(outcomes).map(all -> {
-          List<Outcome> list = new ArrayList<>();
-          outcomes.forEach(f -> list.add(f.result()));
-          return list;
-        });
+      return Future.all(outcomes).map(all -> {
+        List<Outcome> list = new ArrayList<>();
+        outcomes.forEach(f -> list.add(f.result()));
+        return list;
       });
     });
-  }
-
-  private Future<Outcome> assign(String task, String worker, Duration timeout) {
-    Event request = Event.of("task.run", "agent:" + worker);
-    request.payload().put("text", task);
-    return client.sendAndWait(request, timeout).transform(ar -> Future.succeededFuture(ar.succeeded()
-        ? new Outcome(task, worker, ar.result().payload(), null)
-        : new Outcome(task, worker, null, ar.cause() instanceof WorkspaceException we ? we
-            : new WorkspaceException(dev.workspace.client.FailureKind.UNAVAILABLE, ar.cause().toString()))));
   }
 
   /** @return the orchestrator's client */

@@ -4,14 +4,15 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.client.AgentClient;
 import dev.workspace.client.AgentClientOptions;
-import dev.workspace.model.Event;
+import dev.workspace.client.RunContext;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A worker agent: it advertises the {@code work} capability, takes {@code task.run} requests and answers each
- * with the result (here, the task's text reversed and counted, standing in for real work).
+ * A worker agent of a pool: it advertises the {@code work} capability and hosts runs ({@link AgentClient#host}),
+ * answering each with the result (here, the task's text reversed and counted, standing in for real work). The
+ * server hands each run sent to {@code pool:work} to the member with the fewest open runs.
  *
  * <pre>scripts/example worker w1</pre>
  */
@@ -35,24 +36,23 @@ public final class Worker {
    */
   public static Future<Worker> start(String host, int port, String workerId) {
     AgentClient client = AgentClient.create(new AgentClientOptions().setAgentId(workerId)
-        .setSubscriptions(List.of("task.>")));
+        .setSubscriptions(List.of("agent.task")));
     Worker worker = new Worker(client);
-    return client.connectToServer(host, port, Map.of("name", workerId, "capabilities", List.of(CAPABILITY)))
-        .compose(s -> client.registerEventHandler(worker::onTask, "task.run"))
+    return client.connectToServer(host, port, Map.of("name", workerId, "role", "worker",
+            "capabilities", List.of(CAPABILITY)))
+        .compose(s -> client.host(worker::onTask))
         .map(worker);
   }
 
-  private void onTask(Event task) {
-    if (!task.requiresResponse()) {
-      return;
-    }
-    String text = task.payload().path("text").asText("");
+  private void onTask(RunContext run) {
+    String text = run.text() == null ? "" : run.text();
+    run.thinking("reversing " + text.length() + " characters");
     ObjectNode result = JsonNodeFactory.instance.objectNode()
         .put("worker", client.session().agentId())
         .put("task", text)
         .put("result", new StringBuilder(text).reverse().toString())
         .put("length", text.length());
-    client.reply(task, result);
+    run.complete(result);
   }
 
   /** @return the worker's client */

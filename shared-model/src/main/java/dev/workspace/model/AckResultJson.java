@@ -31,11 +31,11 @@ final class AckResultJson {
       g.writeStringField("workspace", c.workspace());
       g.writeStringField("node_id", c.nodeId());
       g.writeNumberField("server_time", c.serverTime());
-      position(g, "inbox", c.inbox());
-      position(g, "broadcast", c.broadcast());
+      FrameCodec.writePosition(g, "inbox", c.inbox());
+      FrameCodec.writePosition(g, "broadcast", c.broadcast());
       g.writeObjectFieldStart("channels");
       for (Map.Entry<String, StreamPosition> e : c.channels().entrySet()) {
-        position(g, e.getKey(), e.getValue());
+        FrameCodec.writePosition(g, e.getKey(), e.getValue());
       }
       g.writeEndObject();
       if (c.recovery() != null) {
@@ -154,13 +154,6 @@ final class AckResultJson {
       g.writeFieldName("metadata");
       mapper.writeTree(g, m.metadata());
     }
-    g.writeEndObject();
-  }
-
-  private static void position(JsonGenerator g, String name, StreamPosition p) throws IOException {
-    g.writeObjectFieldStart(name);
-    g.writeNumberField("offset", p.offset());
-    g.writeStringField("epoch", p.epoch());
     g.writeEndObject();
   }
 

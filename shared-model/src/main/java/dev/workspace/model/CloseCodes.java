@@ -39,6 +39,11 @@ public final class CloseCodes {
   public static final short FORBIDDEN_WORKSPACE = 4007;
   /** Events per second went past the limit, or too many errors in a row. */
   public static final short FLOODING = 4008;
+  /**
+   * The node is stopping (after a {@code server.draining} event): reconnect at once, to another node of the cluster
+   * when one is known, without a backoff.
+   */
+  public static final short DRAINING = 4009;
 
   private CloseCodes() {
   }

@@ -37,10 +37,13 @@ public final class EventNames {
 
   /** Sent to the receivers of a stream that may have missed events the server cannot replay. */
   public static final String STREAM_GAP = "stream.gap";
+  /** Sent to every connected agent when its node starts a graceful shutdown; a close with 4009 follows. */
+  public static final String SERVER_DRAINING = "server.draining";
 
   /** Names only the server may emit; a client publishing one is refused with {@code forbidden}. */
   public static final Set<String> RESERVED = Set.of(
-      CHANNEL_MESSAGE_MENTIONED, CHANNEL_JOINED, CHANNEL_LEFT, AGENT_JOINED, AGENT_LEFT, AGENT_UPDATED, STREAM_GAP);
+      CHANNEL_MESSAGE_MENTIONED, CHANNEL_JOINED, CHANNEL_LEFT, AGENT_JOINED, AGENT_LEFT, AGENT_UPDATED, STREAM_GAP,
+      SERVER_DRAINING);
 
   private EventNames() {
   }

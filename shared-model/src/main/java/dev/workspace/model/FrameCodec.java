@@ -671,7 +671,7 @@ public final class FrameCodec {
     g.writeEndArray();
   }
 
-  private static void writePosition(JsonGenerator g, String name, StreamPosition p) throws IOException {
+  static void writePosition(JsonGenerator g, String name, StreamPosition p) throws IOException {
     g.writeObjectFieldStart(name);
     g.writeNumberField("offset", p.offset());
     g.writeStringField("epoch", p.epoch());

@@ -111,7 +111,7 @@ class EventNamesTest {
   @Test
   void reservedNamesAreValidButReserved() {
     assertEquals(java.util.Set.of("channel.message.mentioned", "channel.joined", "channel.left", "agent.joined",
-        "agent.left", "agent.updated", "stream.gap"), EventNames.RESERVED);
+        "agent.left", "agent.updated", "stream.gap", "server.draining"), EventNames.RESERVED);
     for (String name : EventNames.RESERVED) {
       assertEquals(name, EventNames.validate(name));
     }

@@ -29,6 +29,13 @@ public final class Workspace implements Runnable {
     cl.addSubcommand("server", ServerCommand.create());
     cl.addSubcommand("config", ConfigCommand.create());
     cl.addSubcommand("token", new CommandLine(new TokenCommand()));
+    cl.addSubcommand("pub", new PubCommand());
+    cl.addSubcommand("sub", new SubCommand());
+    cl.addSubcommand("post", new PostCommand());
+    cl.addSubcommand("request", new RequestCommand());
+    cl.addSubcommand("history", new HistoryCommand());
+    cl.addSubcommand("agents", new AgentsCommand());
+    cl.addSubcommand("channels", new ChannelsCommand());
     return cl;
   }
 

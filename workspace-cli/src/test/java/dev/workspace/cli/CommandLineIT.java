@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged {@code workspace} jar, run as a process: help, versions, configuration layers. */
 class CommandLineIT {
-  private static final List<String> COMMANDS = List.of("server", "config", "token");
+  private static final List<String> COMMANDS = List.of("server", "config", "token", "pub", "sub", "post",
+      "request", "history", "agents", "channels");
   private static final String SECRET = "0123456789abcdef0123456789abcdef-secret";
 
   @Test

@@ -67,6 +67,22 @@ final class Proc implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Starts {@code workspace server} on a free port and waits until it listens; {@link #port} is then set. */
+  static Proc server(Map<String, String> env, String... args) throws InterruptedException {
+    List<String> all = new ArrayList<>(List.of("server", "--port", "0", "--instances", "1"));
+    all.addAll(List.of(args));
+    Proc p = start(env, all.toArray(String[]::new));
+    String listening = p.awaitErr(l -> l.contains(" listening on "), Duration.ofSeconds(60));
+    p.port = Integer.parseInt(listening.replaceAll(".* listening on [^:]+:(\\d+).*", "$1"));
+    return p;
+  }
+
+  int port;
+
+  String wsUrl() {
+    return "ws://127.0.0.1:" + port + "/ws";
+  }
+
   int exit() {
     return process.exitValue();
   }
@@ -113,8 +129,19 @@ final class Proc implements AutoCloseable {
     }
   }
 
+  /** Sends SIGTERM with {@code kill}: {@link Process#destroy()} would also close the streams still to be read. */
   void signalTerm() {
-    process.destroy();
+    try {
+      Process kill = new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).inheritIO().start();
+      if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -TERM " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override

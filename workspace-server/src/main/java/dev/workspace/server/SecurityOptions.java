@@ -22,6 +22,7 @@ public final class SecurityOptions {
   private String jwtSecret;
   private String jwtPublicKey;
   private List<String> allowedOrigins = List.of();
+  private List<String> allowedHosts = List.of();
 
   /** Options with every default. */
   public SecurityOptions() {
@@ -34,6 +35,7 @@ public final class SecurityOptions {
     this.jwtSecret = other.jwtSecret;
     this.jwtPublicKey = other.jwtPublicKey;
     this.allowedOrigins = other.allowedOrigins;
+    this.allowedHosts = other.allowedHosts;
   }
 
   /** @return how connections authenticate; default {@link ServerOptions.AuthMode#NONE} */
@@ -124,6 +126,32 @@ public final class SecurityOptions {
       }
     }
     this.allowedOrigins = List.copyOf(allowedOrigins);
+    return this;
+  }
+
+  /**
+   * @return the names a request's {@code Host} may carry in open mode ({@code --auth none}) besides
+   *     {@code localhost}, {@code 127.0.0.1} and {@code [::1]} (any port); default empty. In token mode every
+   *     {@code Host} is accepted.
+   */
+  public List<String> getAllowedHosts() {
+    return allowedHosts;
+  }
+
+  /**
+   * @param allowedHosts host names or addresses without a port, such as {@code workspace.internal} or
+   *     {@code 10.0.0.5}; IPv6 addresses in brackets
+   */
+  @Setting(name = "allowed-hosts", defaultText = "loopback only",
+      description = "in open mode, Host names accepted besides loopback (any other Host gets 403, against DNS rebinding)")
+  public SecurityOptions setAllowedHosts(List<String> allowedHosts) {
+    Objects.requireNonNull(allowedHosts, "allowedHosts");
+    for (String h : allowedHosts) {
+      if (h == null || h.isBlank() || h.contains("/") || h.contains("*") || (h.contains(":") && !h.startsWith("["))) {
+        throw new IllegalArgumentException("an allowed host is a name or an address without a port, was '" + h + "'");
+      }
+    }
+    this.allowedHosts = allowedHosts.stream().map(h -> h.trim().toLowerCase(java.util.Locale.ROOT)).toList();
     return this;
   }
 }

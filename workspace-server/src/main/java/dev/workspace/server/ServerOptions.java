@@ -520,6 +520,17 @@ public final class ServerOptions {
     return this;
   }
 
+  /** @return see {@link SecurityOptions#getAllowedHosts()} */
+  public List<String> getAllowedHosts() {
+    return security.getAllowedHosts();
+  }
+
+  /** @param allowedHosts see {@link SecurityOptions#setAllowedHosts(List)} */
+  public ServerOptions setAllowedHosts(List<String> allowedHosts) {
+    security.setAllowedHosts(allowedHosts);
+    return this;
+  }
+
   /** @return sustained frames per second a connection may send in frames/s; default 5000 */
   public int getMaxFramesPerSecond() {
     return limits.getMaxFramesPerSecond();

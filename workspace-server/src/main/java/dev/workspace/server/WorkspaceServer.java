@@ -12,6 +12,8 @@ import dev.workspace.server.edge.Authenticator;
 import dev.workspace.server.edge.DeliveryBatchCodec;
 import dev.workspace.server.edge.FaceAccess;
 import dev.workspace.server.edge.FilesApi;
+import dev.workspace.server.edge.NodeStatus;
+import dev.workspace.server.edge.OpsApi;
 import dev.workspace.server.edge.RestApi;
 import dev.workspace.server.edge.ServerMetrics;
 import dev.workspace.server.edge.ServerVerticle;
@@ -45,6 +47,10 @@ public final class WorkspaceServer {
   private final List<String> deployments = new ArrayList<>();
   private final List<Long> timers = new ArrayList<>();
   private WorkspaceCore core;
+  private ServerOptions options;
+  private LocalSessions sessions;
+  private final NodeStatus status = new NodeStatus();
+  private final List<ServerVerticle> verticles = new ArrayList<>();
   private McpFace mcp;
   private int port;
 
@@ -139,6 +145,9 @@ public final class WorkspaceServer {
     WorkspaceServer node = new WorkspaceServer(vertx, ownsVertx, nodeId, broker, directory);
     node.core = core;
     node.files = files;
+    node.options = options;
+    node.sessions = sessions;
+    rest.operations(new OpsApi(codec, nodeId, options.getRedisUri() != null, node.status, broker, sessions, metrics));
     node.mcp = mcp;
     if (inboxSweep >= 0) {
       node.timers.add(inboxSweep);
@@ -148,7 +157,7 @@ public final class WorkspaceServer {
     return broker.start(sessions)
         .compose(v -> files.start())
         .compose(v -> vertx.deployVerticle(() -> {
-          ServerVerticle verticle = new ServerVerticle(options, codec, core, metrics, auth, rest, mcp);
+          ServerVerticle verticle = new ServerVerticle(options, codec, core, metrics, auth, rest, mcp, node.status);
           synchronized (verticles) {
             verticles.add(verticle);
           }
@@ -156,6 +165,7 @@ public final class WorkspaceServer {
         }, new DeploymentOptions().setInstances(options.getInstances())))
         .map(id -> {
           node.deployments.add(id);
+          node.verticles.addAll(verticles);
           node.port = verticles.get(0).actualPort();
           for (ServerVerticle v : verticles) {
             if (v.actualPort() != node.port) {
@@ -204,12 +214,27 @@ public final class WorkspaceServer {
   }
 
   /**
-   * Stops the node gracefully, as on SIGTERM.
+   * Stops the node gracefully, as on SIGTERM: {@code /ready} answers 503 at once and new WebSocket connections are
+   * refused with 503; every connected agent gets a {@code server.draining} event after what was already queued for
+   * it, and is closed with 4009 once its queue is written, or after {@link ShutdownOptions#getDrainTimeout()}; its
+   * departure is announced at once; then the node leaves the cluster and stops.
    *
    * @return completes when stopped
    */
   public Future<Void> shutdown() {
-    return close();
+    status.startDraining();
+    long timeoutMs = options.getShutdown().getDrainTimeout().toMillis();
+    LOG.info("node {} draining: {} sessions, at most {} ms", nodeId, sessions.size(), timeoutMs);
+    List<Future<Void>> drains = new ArrayList<>();
+    for (ServerVerticle v : verticles) {
+      drains.add(v.drain(timeoutMs));
+    }
+    return Future.join(drains).transform(ar -> close());
+  }
+
+  /** @return whether the node is draining: {@link #shutdown()} has begun */
+  public boolean draining() {
+    return status.draining();
   }
 
   /**

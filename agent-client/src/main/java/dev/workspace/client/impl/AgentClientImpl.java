@@ -177,6 +177,19 @@ public final class AgentClientImpl implements AgentClient {
   private final EventHandlers handlers = new EventHandlers();
   private final SubscriptionCounts subscriptions;
   private final StreamPositions positions = new StreamPositions();
+  private final ChannelBackfill backfill = new ChannelBackfill(
+      (channel, after, limit) -> history(channel, HistoryQuery.after(after, limit)),
+      new ChannelBackfill.Sink() {
+        @Override
+        public void deliver(Event event) {
+          dispatchEvent(event);
+        }
+
+        @Override
+        public void gap(String stream, long missed) {
+          emit(LifecycleEvent.gap(stream, missed));
+        }
+      });
   private final Map<String, PendingRequest> requests = new LinkedHashMap<>();
   private final Map<String, ReplyWaiter> replyWaiters = new HashMap<>();
   private final Queue<EventWaiter> eventWaiters = new ConcurrentLinkedQueue<>();
@@ -195,6 +208,7 @@ public final class AgentClientImpl implements AgentClient {
   private long requestSeq;
   private int unsentRequests;
   private int reconnectAttempt;
+  private ServerList servers;
   private long reconnectTimer = -1;
 
   private AgentClientImpl(Vertx vertx, boolean ownsVertx, AgentClientOptions options) {
@@ -309,6 +323,7 @@ public final class AgentClientImpl implements AgentClient {
       return Future.failedFuture(refused("connect failed: ", e));
     }
     target = new Target(address, agentId, metadata, ws);
+    servers = ServerList.of(address, options.getServers());
     positions.reset();
     connectPromise = Promise.promise();
     state = State.CONNECTING;
@@ -412,6 +427,7 @@ public final class AgentClientImpl implements AgentClient {
     if (outcome != null) {
       emit(new LifecycleEvent(LifecycleEvent.Type.RECOVERED, -1, "", outcome.channels(), outcome.inbox(),
           outcome.broadcast()));
+      backfill.recovered(outcome);
     }
     if (p != null) {
       p.complete(s);
@@ -434,6 +450,7 @@ public final class AgentClientImpl implements AgentClient {
       p.fail(failure);
     } else if (failure.kind() == FailureKind.UNAVAILABLE || failure.kind() == FailureKind.TIMEOUT) {
       LOG.log(System.Logger.Level.DEBUG, "reconnect attempt failed: " + failure.getMessage());
+      moveToNextServer();
       scheduleReconnect();
     } else {
       stop(-1, failure.getMessage(), false);
@@ -450,6 +467,26 @@ public final class AgentClientImpl implements AgentClient {
         openSocket();
       }
     });
+  }
+
+  /** After a node said it is stopping: at once, to the next server when there are several. */
+  private void reconnectElsewhere() {
+    moveToNextServer();
+    state = State.RECONNECTING;
+    reconnectTimer = vertx.setTimer(1, id -> {
+      reconnectTimer = -1;
+      if (state == State.RECONNECTING) {
+        openSocket();
+      }
+    });
+  }
+
+  private void moveToNextServer() {
+    ServerAddress next = servers.next(target.address());
+    if (!next.equals(target.address())) {
+      Target t = target;
+      target = new Target(next, t.agentId(), t.metadata(), t.workspace());
+    }
   }
 
   // ------------------------------------------------------------------ losing the connection
@@ -485,7 +522,11 @@ public final class AgentClientImpl implements AgentClient {
     }
     List<PendingRequest> inFlight = takeRequests(true);
     reconnectAttempt = 0;
-    scheduleReconnect();
+    if (code == CloseCodes.DRAINING) {
+      reconnectElsewhere();
+    } else {
+      scheduleReconnect();
+    }
     failEach(inFlight, "failed: the connection was lost before the ack (" + describeClose(code, reason)
         + "); it may or may not have taken effect");
     emit(LifecycleEvent.Type.DISCONNECTED, code, reason);
@@ -603,6 +644,12 @@ public final class AgentClientImpl implements AgentClient {
   }
 
   private void onEvent(Event event) {
+    if (!backfill.hold(event)) {
+      dispatchEvent(event);
+    }
+  }
+
+  private void dispatchEvent(Event event) {
     positions.delivered(event);
     if (event.eventId() != null && !dedupe.firstSeen(event.eventId())) {
       return;
@@ -1052,6 +1099,11 @@ public final class AgentClientImpl implements AgentClient {
       }
       return (Void) null;
     }));
+  }
+
+  /** Sends a request frame (buffered while reconnecting), for the run classes of this package. */
+  Future<ObjectNode> call(Function<String, Frame.ClientFrame> build, String what) {
+    return onContext(() -> request(build, what));
   }
 
   /** Runs an action on the client's context, for the run classes of this package. */

@@ -12,7 +12,9 @@ import dev.workspace.client.RunInput;
 import dev.workspace.client.RunResult;
 import dev.workspace.client.RunState;
 import dev.workspace.client.WorkspaceException;
+import dev.workspace.model.AckResult;
 import dev.workspace.model.Destination;
+import dev.workspace.model.Frame;
 import dev.workspace.model.Event;
 import dev.workspace.model.EventNames;
 import dev.workspace.model.FrameCodec;
@@ -263,18 +265,27 @@ final class ClientRuns {
     Handler<Event> handler;
     volatile RunState state = RunState.SUBMITTED;
     volatile Event pending;
+    final boolean stream;
+    final java.util.TreeMap<Long, Event> early = new java.util.TreeMap<>();
+    long nextSeq = 1;
     String agentId;
     long timer = -1;
 
     CallerRun(Event request, long timeoutMs) {
       this.request = request;
       this.timeoutMs = timeoutMs;
+      this.stream = request.metadata().path("stream").asBoolean(false);
     }
 
     void send() {
       started.put(request.eventId(), this);
       arm();
       client.sendEvent(request).onComplete(ar -> {
+        if (ar.failed() && ar.cause() instanceof WorkspaceException w && w.kind() == FailureKind.DISCONNECTED
+            && client.session() == null) {
+          confirm(w);
+          return;
+        }
         if (ar.failed()) {
           end(ar.cause(), null);
           accepted.tryFail(ar.cause());
@@ -288,19 +299,77 @@ final class ClientRuns {
       });
     }
 
+    /**
+     * The ack of the request was lost with the connection: the request may or may not have been taken. Once the
+     * client is connected again, the tracker says which; if it was, the run goes on and its events are recovered.
+     */
+    private void confirm(WorkspaceException lost) {
+      client.call(id -> new Frame.GetRun(id, request.eventId(), Long.MAX_VALUE), "get_run " + request.eventId())
+          .onComplete(ar -> {
+            if (ar.succeeded()) {
+              AckResult.Run found = FrameCodec.DEFAULT.decodeResult(AckResult.Run.class, ar.result());
+              if (agentId == null) {
+                agentId = found.target();
+              }
+              accepted.tryComplete(agentId);
+            } else {
+              end(lost, null);
+              accepted.tryFail(lost);
+            }
+          });
+    }
+
     private void arm() {
       if (timer >= 0) {
         vertx.cancelTimer(timer);
       }
       timer = vertx.setTimer(timeoutMs, t -> {
         timer = -1;
+        while (!early.isEmpty() && started.get(request.eventId()) == this) {
+          take(early.pollFirstEntry().getValue());
+        }
+        if (started.get(request.eventId()) != this) {
+          return;
+        }
         end(new WorkspaceException(FailureKind.TIMEOUT,
             "no event of run " + request.eventId() + " from " + request.destinationId() + " within " + timeoutMs
                 + " ms"), null);
       });
     }
 
+    /**
+     * Hands the run's events on in {@code seq} order: in a cluster two answers of one responder may reach the
+     * requester in the other order. A streamed run numbers every answer from 1 without gaps, so a later one waits
+     * for the earlier ones (at most the run's timeout).
+     */
     void onAnswer(Event e) {
+      JsonNode seqNode = e.payload().get("seq");
+      if (!stream || seqNode == null || !seqNode.isIntegralNumber()) {
+        take(e);
+        return;
+      }
+      long seq = seqNode.asLong();
+      if (seq < nextSeq) {
+        return;
+      }
+      if (seq > nextSeq) {
+        if (early.size() >= MAX_BUFFERED) {
+          end(new WorkspaceException(FailureKind.REJECTED, "run " + request.eventId() + " holds " + MAX_BUFFERED
+              + " events waiting for event " + nextSeq), null);
+          return;
+        }
+        early.put(seq, e);
+        return;
+      }
+      take(e);
+      nextSeq++;
+      while (!early.isEmpty() && early.firstKey() == nextSeq && started.get(request.eventId()) == this) {
+        take(early.pollFirstEntry().getValue());
+        nextSeq++;
+      }
+    }
+
+    private void take(Event e) {
       if (agentId == null && !"system".equals(e.sourceId())) {
         agentId = e.sourceId();
       }

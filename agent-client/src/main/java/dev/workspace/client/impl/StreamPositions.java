@@ -38,8 +38,10 @@ final class StreamPositions {
    * @param channels per channel the client had joined, whether its missed events follow
    * @param inbox whether the missed inbox events follow
    * @param broadcast whether the missed broadcasts follow
+   * @param unrecovered per channel not recovered, the last position seen before the reconnect
    */
-  record Outcome(Map<String, Boolean> channels, boolean inbox, boolean broadcast) {
+  record Outcome(Map<String, Boolean> channels, boolean inbox, boolean broadcast,
+      Map<String, StreamPosition> unrecovered) {
   }
 
   private final Map<String, StreamPosition> channels = new LinkedHashMap<>();
@@ -88,15 +90,19 @@ final class StreamPositions {
       broadcast = currentOf(report.broadcast(), broadcastNow);
     }
     Map<String, Boolean> channelFlags = new LinkedHashMap<>();
+    Map<String, StreamPosition> unrecovered = new LinkedHashMap<>();
     for (Map.Entry<String, StreamPosition> e : channels.entrySet()) {
       Report r = report.channels().get(e.getKey());
       boolean recovered = r != null && r.recovered();
       if (!recovered && r != null && r.position() != null) {
+        if (e.getValue() != null) {
+          unrecovered.put(e.getKey(), e.getValue());
+        }
         e.setValue(r.position());
       }
       channelFlags.put(e.getKey(), recovered);
     }
-    return new Outcome(channelFlags, inboxRecovered, broadcastRecovered);
+    return new Outcome(channelFlags, inboxRecovered, broadcastRecovered, unrecovered);
   }
 
   private static boolean isRecovered(Report report, StreamPosition known) {
@@ -128,6 +134,29 @@ final class StreamPositions {
   void delivered(Event event) {
     if (event.offset() >= 0) {
       advance(event.destinationId(), event.offset(), true);
+    } else if (dev.workspace.model.EventNames.STREAM_GAP.equals(event.eventName())) {
+      gap(event);
+    }
+  }
+
+  /**
+   * Takes in a {@code stream.gap} notice. For {@code epoch_changed} the stream moves to its new epoch, keeping the
+   * last offset seen (the new epoch's offsets go on above it), so that a later reconnect recovers from there instead
+   * of being refused for a stale epoch.
+   */
+  private void gap(Event event) {
+    com.fasterxml.jackson.databind.node.ObjectNode p = event.payload();
+    if (p == null || !"epoch_changed".equals(p.path("reason").asText()) || !p.path("epoch").isTextual()) {
+      return;
+    }
+    String epoch = p.get("epoch").asText();
+    String stream = p.path("stream").asText();
+    if (stream.startsWith("channel:")) {
+      channels.computeIfPresent(stream.substring(8), (k, pos) -> new StreamPosition(pos.offset(), epoch));
+    } else if (stream.equals("broadcast")) {
+      broadcast = broadcast == null ? null : new StreamPosition(broadcast.offset(), epoch);
+    } else if (stream.startsWith("inbox:")) {
+      inbox = inbox == null ? null : new StreamPosition(inbox.offset(), epoch);
     }
   }
 

@@ -166,7 +166,7 @@ class ClusterRestartEndToEndTest {
 
   /** Waits until the node's output says it listens. */
   private void awaitListening(Process p) throws Exception {
-    started.get(p).get(30, TimeUnit.SECONDS);
+    started.get(p).get(90, TimeUnit.SECONDS);
   }
 
   private static int freePort() throws IOException {

@@ -44,15 +44,36 @@ import org.junit.jupiter.api.Test;
 
 /** Remote agents as if local, with real AgentClients on a real server: runs, questions, cancel, sessions, pools. */
 class RunsEndToEndTest {
-  private final Vertx vertx = Vertx.vertx();
-  private WorkspaceServer server;
+  final Vertx vertx = Vertx.vertx();
+  final List<WorkspaceServer> servers = new ArrayList<>();
   private TcpProxy proxy;
   private final List<AgentClient> clients = new ArrayList<>();
 
+  /** Starts the nodes; one here, two on Redis in {@link ClusterRunsEndToEndTest}. */
+  void startServers() {
+    servers.add(await(WorkspaceServer.start(vertx, new ServerOptions().setHost("127.0.0.1").setPort(0)
+        .setInstances(2))));
+  }
+
+  /** Stops what {@link #startServers} started. */
+  void stopServers() {
+    for (WorkspaceServer s : servers) {
+      await(s.close());
+    }
+  }
+
+  /**
+   * @param agentId an agent of the tests
+   * @return the node it connects to: callers to the first, hosts and pool members spread over the others
+   */
+  WorkspaceServer nodeOf(String agentId) {
+    return servers.get(0);
+  }
+
   @BeforeEach
   void start() {
-    server = await(WorkspaceServer.start(vertx, new ServerOptions().setHost("127.0.0.1").setPort(0).setInstances(2)));
-    proxy = TcpProxy.start(vertx, server.port());
+    startServers();
+    proxy = TcpProxy.start(vertx, nodeOf("alice").port());
   }
 
   @AfterEach
@@ -61,12 +82,12 @@ class RunsEndToEndTest {
       await(c.close());
     }
     proxy.close();
-    await(server.close());
+    stopServers();
     await(vertx.close());
   }
 
   private AgentClient agent(String id, List<String> subscriptions, Map<String, ?> metadata) {
-    return agent(id, subscriptions, metadata, server.port());
+    return agent(id, subscriptions, metadata, nodeOf(id).port());
   }
 
   private AgentClient agent(String id, List<String> subscriptions, Map<String, ?> metadata, int port) {
@@ -382,12 +403,12 @@ class RunsEndToEndTest {
 
   @Test
   void theCardCacheExpiresAndRefreshesOnAgentUpdated() {
-    AgentClient bob = agent("bob", List.of("agent.task"), Map.of("role", "v1"));
+    AgentClient bob = agent("profiler", List.of("agent.task"), Map.of("role", "v1"));
     AgentClient listener = agent("alice", List.of("agent.updated"), Map.of());
     AgentClient deaf = agent("carol", List.of("agent.task"), Map.of());
-    RemoteAgent seen = listener.remoteAgent("bob");
-    RemoteAgent cached = deaf.remoteAgent("bob");
-    RemoteAgent expiring = deaf.remoteAgent("bob").configTtl(Duration.ZERO);
+    RemoteAgent seen = listener.remoteAgent("profiler");
+    RemoteAgent cached = deaf.remoteAgent("profiler");
+    RemoteAgent expiring = deaf.remoteAgent("profiler").configTtl(Duration.ZERO);
     assertEquals("v1", await(seen.config()).metadata().get("role").asText());
     assertEquals("v1", await(cached.config()).metadata().get("role").asText());
     Future<Event> updated = listener.waitEvent(e -> e.eventName().equals("agent.updated"), Duration.ofSeconds(10));

@@ -20,12 +20,18 @@ final class TcpProxy implements AutoCloseable {
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
   private final List<Long> acceptedAtNanos = new ArrayList<>();
 
+  private volatile boolean refusing;
+
   private TcpProxy(Vertx vertx, int targetPort) {
     this.vertx = vertx;
     this.client = vertx.createNetClient();
     this.server = vertx.createNetServer().connectHandler(in -> {
       synchronized (acceptedAtNanos) {
         acceptedAtNanos.add(System.nanoTime());
+      }
+      if (refusing) {
+        in.close();
+        return;
       }
       in.pause();
       client.connect(targetPort, "127.0.0.1").onComplete(ar -> {
@@ -59,6 +65,11 @@ final class TcpProxy implements AutoCloseable {
 
   int port() {
     return server.actualPort();
+  }
+
+  /** Closes new connections at once while {@code refusing}, as a node that is down would. */
+  void refuse(boolean refusing) {
+    this.refusing = refusing;
   }
 
   /** Cuts every connection through the proxy now. */

@@ -7,7 +7,7 @@ import io.vertx.core.Future;
 /**
  * The seam between the routing core and the transport between nodes. A broker assigns stream offsets, keeps
  * bounded stream history, and carries each encoded event to every node that has receivers for it, where it hands
- * the event to that node's {@link LocalSessions}. {@link MemoryBroker} serves one node alone; a Redis broker
+ * the event to that node's {@link DeliverySink}. {@link MemoryBroker} serves one node alone; a Redis broker
  * serves a cluster. Nothing outside the implementations knows which one is in use.
  */
 public interface Broker {
@@ -17,7 +17,7 @@ public interface Broker {
    * @param sink where deliveries for this node's sessions go
    * @return completes when the broker can publish
    */
-  Future<Void> start(LocalSessions sink);
+  Future<Void> start(DeliverySink sink);
 
   /** @return completes when the broker released its resources */
   Future<Void> close();

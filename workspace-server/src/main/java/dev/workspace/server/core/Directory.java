@@ -57,6 +57,28 @@ public interface Directory {
   Future<Boolean> updateMetadata(String workspace, String agentId, String sessionId,
       com.fasterxml.jackson.databind.node.ObjectNode metadata);
 
+  /**
+   * Whether an agent can take a direct event now: its record, else whether its inbox is kept.
+   *
+   * @param record the agent's record, or {@code null} when it is not connected
+   * @param inboxKept when it is not connected, whether its inbox still takes events ({@link #inboxKept})
+   */
+  record Reach(AgentRecord record, boolean inboxKept) {
+  }
+
+  /**
+   * Reads {@link #agent} and {@link #inboxKept} in one step, so that direct events from one sender to one agent
+   * take the same path whether the agent is connected or away, and keep their order while it reconnects.
+   *
+   * @param workspace the workspace
+   * @param agentId the agent
+   * @return the agent's reach
+   */
+  default Future<Reach> reach(String workspace, String agentId) {
+    return agent(workspace, agentId).compose(rec -> rec != null ? Future.succeededFuture(new Reach(rec, false))
+        : inboxKept(workspace, agentId).map(k -> new Reach(null, k)));
+  }
+
   /** @return every connected agent of the workspace, ordered by id */
   Future<List<AgentRecord>> agents(String workspace);
 

@@ -4,6 +4,7 @@ import dev.workspace.model.SubscriptionTrie;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * a connect or disconnect costs work for the sessions interested in it, not for every session.
  * Thread-safe: sessions on every event loop register here, and brokers dispatch from any thread.
  */
-public final class LocalSessions {
+public final class LocalSessions implements DeliverySink {
   /** Name of the local codec {@link DeliveryBatch}es travel with. */
   public static final String CODEC = "workspace-delivery-batch";
 
@@ -25,6 +26,7 @@ public final class LocalSessions {
   private final DeliveryOptions deliveryOptions = new DeliveryOptions().setCodecName(CODEC).setLocalOnly(true);
   private final Map<String, Map<String, SessionRef>> agentsByWorkspace = new ConcurrentHashMap<>();
   private final Map<String, Set<SessionRef>> channelMembers = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> joined = new ConcurrentHashMap<>();
   private final Map<String, InterestIndex> interestByWorkspace = new ConcurrentHashMap<>();
   private volatile Broker broker;
 
@@ -70,6 +72,7 @@ public final class LocalSessions {
    * @return whether it was removed
    */
   public boolean remove(SessionRef session) {
+    joined.remove(session.sessionId());
     Map<String, SessionRef> agents = agentsByWorkspace.get(session.workspace());
     if (agents == null || !agents.remove(session.agentId(), session)) {
       return false;
@@ -104,6 +107,32 @@ public final class LocalSessions {
     return agents == null ? null : agents.get(agentId);
   }
 
+  @Override
+  public void replace(String workspace, String agentId, String sessionId) {
+    SessionRef s = session(workspace, agentId);
+    if (s != null && s.sessionId().equals(sessionId)) {
+      s.replaced();
+    }
+  }
+
+  /**
+   * @param session a session
+   * @return the channels it is in (a read-only, thread-safe view)
+   */
+  public Set<String> channelsOf(SessionRef session) {
+    Set<String> channels = joined.get(session.sessionId());
+    return channels == null ? Set.of() : Collections.unmodifiableSet(channels);
+  }
+
+  /**
+   * @param session a session
+   * @param channel a channel
+   * @return whether the session is in it
+   */
+  public boolean isMember(SessionRef session, String channel) {
+    return channelsOf(session).contains(channel);
+  }
+
   /**
    * Adds a session to a channel's local members.
    *
@@ -111,6 +140,7 @@ public final class LocalSessions {
    * @param channel the channel
    */
   public void join(SessionRef session, String channel) {
+    joined.computeIfAbsent(session.sessionId(), k -> ConcurrentHashMap.newKeySet()).add(channel);
     Set<SessionRef> members = channelMembers.computeIfAbsent(key(session.workspace(), channel), k -> {
       broker.interest(session.workspace(), Audience.channel(channel), true);
       return ConcurrentHashMap.newKeySet();
@@ -123,8 +153,11 @@ public final class LocalSessions {
    *
    * @param session the session
    * @param channel the channel
+   * @return whether it was a member
    */
-  public void leave(SessionRef session, String channel) {
+  public boolean leave(SessionRef session, String channel) {
+    Set<String> channels = joined.get(session.sessionId());
+    boolean was = channels != null && channels.remove(channel);
     String key = key(session.workspace(), channel);
     channelMembers.computeIfPresent(key, (k, members) -> {
       members.remove(session);
@@ -134,6 +167,23 @@ public final class LocalSessions {
       }
       return members;
     });
+    return was;
+  }
+
+  /** @return how many sessions each workspace has on this node, for metrics and {@code /info} */
+  public Map<String, Integer> sessionsByWorkspace() {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    agentsByWorkspace.forEach((ws, agents) -> {
+      if (!agents.isEmpty()) {
+        out.put(ws, agents.size());
+      }
+    });
+    return out;
+  }
+
+  /** @return how many channels have members on this node, over every workspace */
+  public int channelCount() {
+    return channelMembers.size();
   }
 
   /** @return how many sessions this node holds */
@@ -152,6 +202,7 @@ public final class LocalSessions {
    *
    * @param d the delivery
    */
+  @Override
   public void dispatch(Delivery d) {
     Map<String, List<String>> byAddress = new HashMap<>(4);
     switch (d.audience().kind()) {

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The broker of a node that runs alone: streams live in this process, and every delivery goes straight to the
- * node's {@link LocalSessions}. A stream's epoch is chosen when the stream is first used, so a restart changes
+ * node's {@link DeliverySink}. A stream's epoch is chosen when the stream is first used, so a restart changes
  * every epoch.
  */
 public final class MemoryBroker implements Broker {
@@ -23,7 +23,7 @@ public final class MemoryBroker implements Broker {
   private final int channelHistory;
   private final int inboxHistory;
   private final Map<String, StreamLog> streams = new ConcurrentHashMap<>();
-  private volatile LocalSessions sink;
+  private volatile DeliverySink sink;
 
   /**
    * @param codec encodes each event once
@@ -57,7 +57,7 @@ public final class MemoryBroker implements Broker {
   }
 
   @Override
-  public Future<Void> start(LocalSessions sink) {
+  public Future<Void> start(DeliverySink sink) {
     this.sink = sink;
     return Future.succeededFuture();
   }

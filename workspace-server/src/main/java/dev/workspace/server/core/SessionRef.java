@@ -3,11 +3,11 @@ package dev.workspace.server.core;
 import dev.workspace.model.Patterns;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 
 /**
- * What the routing core knows of a session: who it is, where its deliveries go, and what it wants. Implemented
- * by the WebSocket edge; the core never sees a socket.
+ * What the routing core knows of a session: who it is, where its deliveries go, and what it wants. A read-only
+ * view, implemented by {@code session.Session}; the core never sees a transport, and keeps the session's channel
+ * membership itself ({@link LocalSessions}).
  */
 public interface SessionRef {
   /** @return the session's unique id */
@@ -40,9 +40,6 @@ public interface SessionRef {
   default Collection<String> patterns() {
     return List.of(Patterns.ALL);
   }
-
-  /** @return the channels the session has joined (a thread-safe view) */
-  Set<String> channels();
 
   /**
    * Starts holding back live deliveries of a stream while its missed events are read, so that they can be sent

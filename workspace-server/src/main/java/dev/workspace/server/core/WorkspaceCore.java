@@ -106,6 +106,14 @@ public final class WorkspaceCore {
   }
 
   /**
+   * @param session a session of this node
+   * @return the channels it is in (a read-only, thread-safe view)
+   */
+  public Set<String> channelsOf(SessionRef session) {
+    return sessions.channelsOf(session);
+  }
+
+  /**
    * The answer to a request and the streams the session must replay after sending it.
    *
    * @param result the {@code ack} result
@@ -228,7 +236,7 @@ public final class WorkspaceCore {
    */
   public Future<Void> disconnect(SessionRef session) {
     String ws = session.workspace();
-    List<String> joined = new ArrayList<>(session.channels());
+    List<String> joined = new ArrayList<>(sessions.channelsOf(session));
     for (String c : joined) {
       sessions.leave(session, c);
     }
@@ -318,7 +326,7 @@ public final class WorkspaceCore {
    */
   public Future<AckResult.Published> publish(SessionRef session, Event event) {
     Destination destination = event.destination();
-    if (destination.kind() == Destination.Kind.CHANNEL && !session.channels().contains(destination.name())) {
+    if (destination.kind() == Destination.Kind.CHANNEL && !sessions.isMember(session, destination.name())) {
       return Future.failedFuture(new ProtocolException(ErrorCode.NOT_MEMBER,
           "join channel '" + destination.name() + "' before publishing to it"));
     }
@@ -368,22 +376,16 @@ public final class WorkspaceCore {
         if (!routed.deliver()) {
           return Future.succeededFuture(new Published(-1, null));
         }
-        Future<AgentRecord> target = routed.record() != null
-            ? Future.succeededFuture(routed.record()) : directory.agent(workspace, routed.target());
-        return target.compose(rec -> {
-          if (rec != null) {
-            return broker.publish(workspace, StreamKey.inbox(routed.target()), out);
+        Future<Directory.Reach> reach = routed.record() != null
+            ? Future.succeededFuture(new Directory.Reach(routed.record(), false))
+            : directory.reach(workspace, routed.target());
+        return reach.compose(r -> {
+          if (r.record() == null && (out.requiresResponse() || !r.inboxKept())) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND,
+                "agent '" + routed.target() + "' is not connected to workspace '" + workspace + "'"));
           }
-          Future<Boolean> kept = out.requiresResponse()
-              ? Future.succeededFuture(false) : directory.inboxKept(workspace, routed.target());
-          return kept.compose(k -> {
-            if (!k) {
-              return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND,
-                  "agent '" + routed.target() + "' is not connected to workspace '" + workspace + "'"));
-            }
-            queued[0] = true;
-            return broker.publish(workspace, StreamKey.inbox(routed.target()), out);
-          });
+          queued[0] = r.record() == null;
+          return broker.publish(workspace, StreamKey.inbox(routed.target()), out);
         });
       });
       case BROADCAST -> broker.publish(workspace, StreamKey.BROADCAST, stamped);
@@ -494,7 +496,7 @@ public final class WorkspaceCore {
    */
   public Future<Outcome<AckResult.Joined>> join(SessionRef session, String channel, StreamPosition since) {
     Ids.requireChannel(channel);
-    boolean already = session.channels().contains(channel);
+    boolean already = sessions.isMember(session, channel);
     return attachChannel(session, channel, since).compose(a -> directory.members(session.workspace(), channel)
         .compose(members -> {
           AckResult.Joined result = new AckResult.Joined(channel, a.offset(), a.epoch(),
@@ -514,7 +516,6 @@ public final class WorkspaceCore {
     return directory.addMember(session.workspace(), channel, session.agentId())
         .compose(added -> broker.attach(session.workspace(), StreamKey.channel(channel), since, () -> {
           session.hold(stream);
-          session.channels().add(channel);
           sessions.join(session, channel);
         }));
   }
@@ -528,10 +529,9 @@ public final class WorkspaceCore {
    */
   public Future<AckResult.Left> leave(SessionRef session, String channel) {
     Ids.requireChannel(channel);
-    if (!session.channels().remove(channel)) {
+    if (!sessions.leave(session, channel)) {
       return Future.failedFuture(new ProtocolException(ErrorCode.NOT_MEMBER, "not a member of channel '" + channel + "'"));
     }
-    sessions.leave(session, channel);
     return directory.removeMember(session.workspace(), channel, session.agentId())
         .compose(v -> broker.publishTransient(session.workspace(), Audience.channel(channel),
             presence(EventNames.CHANNEL_LEFT, channel, session.agentId(), "left")))

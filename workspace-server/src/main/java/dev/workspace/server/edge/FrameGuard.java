@@ -30,6 +30,9 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
 
     /** The peer broke a rule; the connection must be closed with this code. */
     void violation(short code, String reason);
+
+    /** The channel became writable again: what waited for the socket fell below the low-water mark. */
+    void writable();
   }
 
   static final String NAME = "workspace-frame-guard";
@@ -57,6 +60,14 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
       vertxHandler.pipeline().addBefore(vertxHandler.name(), NAME, new FrameGuard(listener));
     }
     return true;
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (ctx.channel().isWritable()) {
+      listener.writable();
+    }
+    super.channelWritabilityChanged(ctx);
   }
 
   @Override

@@ -96,6 +96,24 @@ final class FrameWriter {
     }
   }
 
+  /**
+   * Writes and flushes one text message after everything queued, and runs {@code written} once the socket has taken
+   * it (or failed to); at once when the channel is closed.
+   */
+  void writeLast(byte[] payload, Runnable written) {
+    if (!channel.isActive()) {
+      written.run();
+      return;
+    }
+    unflushed = 0;
+    ctx.writeAndFlush(flusher.frame(ctx.alloc(), payload)).addListener(f -> written.run());
+  }
+
+  /** @return whether the channel takes more without passing its high-water mark (and is open) */
+  boolean writable() {
+    return channel.isActive() && channel.isWritable();
+  }
+
   /** @return bytes written to the channel and not yet taken by the socket */
   long queuedBytes() {
     ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();

@@ -4,6 +4,7 @@ import dev.workspace.model.ErrorCode;
 import dev.workspace.model.Ids;
 import dev.workspace.model.ProtocolException;
 import dev.workspace.server.ServerOptions;
+import dev.workspace.server.session.ChannelPermissions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -1,5 +1,6 @@
 package dev.workspace.server.edge;
 
+import dev.workspace.server.session.ChannelPermissions;
 import java.util.List;
 import java.util.Locale;
 

@@ -11,6 +11,8 @@ import dev.workspace.model.ProtocolException;
 import dev.workspace.server.ServerOptions;
 import dev.workspace.server.core.Broker;
 import dev.workspace.server.core.WorkspaceCore;
+import dev.workspace.server.session.Access;
+import dev.workspace.server.session.ChannelPermissions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The REST API, for tools without a WebSocket: health, readiness, metrics, discovery, channel listings and
  * history, and publishing an event. Under {@code /api/} a request from a browser must come from an allowed origin,
  * and in token mode must carry {@code Authorization: Bearer <token>}; the token decides the agent, the workspace
- * and the channels, as on a WebSocket.
+ * and the channels, by the same rules as on a WebSocket ({@link Access}).
  */
 public final class RestApi {
   private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
@@ -35,9 +37,10 @@ public final class RestApi {
   private final WorkspaceCore core;
   private final Broker broker;
   private final ServerMetrics metrics;
-  private final Authenticator authenticator;
+  private final Access access;
   private final OriginPolicy origins;
   private FilesApi files;
+  private OpsApi operations;
 
   /**
    * @param options the node's options
@@ -54,7 +57,7 @@ public final class RestApi {
     this.core = core;
     this.broker = broker;
     this.metrics = metrics;
-    this.authenticator = authenticator;
+    this.access = new Access(authenticator);
     this.origins = new OriginPolicy(options.getAllowedOrigins());
   }
 
@@ -66,6 +69,16 @@ public final class RestApi {
    */
   public RestApi files(FilesApi files) {
     this.files = files;
+    return this;
+  }
+
+  /**
+   * @param ops the operator endpoints ({@code /health}, {@code /ready}, {@code /info}, {@code /metrics}) to serve
+   *     beside the API
+   * @return this
+   */
+  public RestApi operations(OpsApi ops) {
+    this.operations = ops;
     return this;
   }
 
@@ -83,14 +96,9 @@ public final class RestApi {
       }
       ctx.next();
     });
-    router.get("/health").handler(ctx -> json(ctx, 200,
-        codec.mapper().createObjectNode().put("status", "ok").put("node_id", core.nodeId())));
-    router.get("/ready").handler(ctx -> {
-      boolean ready = broker.isReady();
-      json(ctx, ready ? 200 : 503, codec.mapper().createObjectNode().put("ready", ready));
-    });
-    router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4")
-        .end(metrics.scrape()));
+    if (operations != null) {
+      operations.mount(router);
+    }
     router.post("/api/events")
         .handler(BodyHandler.create().setBodyLimit(options.getMaxRestBodySize()).setHandleFileUploads(false));
     if (files != null) {
@@ -139,27 +147,18 @@ public final class RestApi {
   }
 
   private void authenticate(RoutingContext ctx) {
-    if (!authenticator.required()) {
+    if (!access.required()) {
       ctx.next();
       return;
     }
-    String header = ctx.request().getHeader("Authorization");
-    Future<Authenticator.Identity> verified;
-    try {
-      if (header == null) {
-        throw new ProtocolException(ErrorCode.UNAUTHORIZED, "this server requires Authorization: Bearer <token>");
-      }
-      verified = authenticator.verify(bearer(header));
-    } catch (ProtocolException e) {
-      verified = Future.failedFuture(e);
-    }
-    verified.onComplete(ar -> {
+    access.atRequest(ctx.request().getHeader("Authorization")).onComplete(ar -> {
       if (ar.succeeded()) {
-        String named = ctx.request().getHeader("X-Agent-Id");
-        if (named != null && !named.equals(ar.result().agentId())) {
+        try {
+          Access.requestAgent(ctx.request().getHeader("X-Agent-Id"), ar.result());
+        } catch (ProtocolException e) {
           LOG.warn("refused X-Agent-Id REST remote={} path={}: not the token's agent", ctx.request().remoteAddress(),
               ctx.request().path());
-          error(ctx, new ProtocolException(ErrorCode.FORBIDDEN, "X-Agent-Id is not the token's agent"));
+          error(ctx, e);
           return;
         }
         ctx.put(IDENTITY, ar.result());
@@ -172,20 +171,6 @@ public final class RestApi {
           ctx.request().path(), reason);
       error(ctx, new ProtocolException(ErrorCode.UNAUTHORIZED, reason));
     });
-  }
-
-  /**
-   * Reads a bearer token from an {@code Authorization} header value.
-   *
-   * @param header the header value
-   * @return the token
-   * @throws ProtocolException {@code unauthorized} when the value is not {@code Bearer <token>}
-   */
-  static String bearer(String header) {
-    if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
-      throw new ProtocolException(ErrorCode.UNAUTHORIZED, "the Authorization header must be 'Bearer <token>'");
-    }
-    return header.substring(7).trim();
   }
 
   private void agentCard(RoutingContext ctx) {
@@ -224,15 +209,7 @@ public final class RestApi {
    * (open mode, no header).
    */
   private static String caller(RoutingContext ctx) {
-    Authenticator.Identity identity = ctx.get(IDENTITY);
-    String named = ctx.request().getHeader("X-Agent-Id");
-    if (identity != null) {
-      if (named != null && !named.equals(identity.agentId())) {
-        throw new ProtocolException(ErrorCode.FORBIDDEN, "X-Agent-Id is not the token's agent");
-      }
-      return identity.agentId();
-    }
-    return named == null ? null : Ids.requireAgentId(named);
+    return Access.requestCaller(ctx.request().getHeader("X-Agent-Id"), ctx.get(IDENTITY));
   }
 
   /**
@@ -249,7 +226,8 @@ public final class RestApi {
   }
 
   private void postEvent(RoutingContext ctx) {
-    String agentId = agentOf(ctx);
+    Authenticator.Identity identity = ctx.get(IDENTITY);
+    String agentId = Access.requestAgent(ctx.request().getHeader("X-Agent-Id"), identity);
     String body = ctx.body().asString();
     if (body == null || body.isEmpty()) {
       throw new ProtocolException(ErrorCode.BAD_JSON, "the body must be an event object");
@@ -260,7 +238,7 @@ public final class RestApi {
     Destination destination = event.destination();
     if (destination.kind() == Destination.Kind.CHANNEL && !permissions(ctx).allows(destination.name())) {
       refused(ctx, agentId, event, "channel not allowed");
-      throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow channel '" + destination.name() + "'");
+      throw Access.forbiddenChannel(destination.name());
     }
     reply(ctx, 202, core.publishAs(ws, agentId, event).onFailure(e -> {
       if (e instanceof ProtocolException pe && pe.code() == ErrorCode.FORBIDDEN) {
@@ -276,29 +254,15 @@ public final class RestApi {
   }
 
   static String workspace(RoutingContext ctx) {
-    Authenticator.Identity identity = ctx.get(IDENTITY);
-    String ws = ctx.queryParams().get("workspace");
-    if (identity == null) {
-      return ws == null ? Ids.DEFAULT_WORKSPACE : Ids.requireWorkspace(ws);
-    }
-    if (ws != null && !ws.equals(identity.workspace())) {
-      Ids.requireWorkspace(ws);
-      throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow workspace '" + ws + "'");
-    }
-    return identity.workspace();
+    return Access.requestWorkspace(ctx.queryParams().get("workspace"), ctx.get(IDENTITY));
   }
 
   private static ChannelPermissions permissions(RoutingContext ctx) {
-    Authenticator.Identity identity = ctx.get(IDENTITY);
-    return identity == null ? ChannelPermissions.ALL : ChannelPermissions.of(identity.channelPatterns());
+    return Access.permissions(ctx.get(IDENTITY));
   }
 
   private static String requireAllowed(RoutingContext ctx, String channel) {
-    Ids.requireChannel(channel);
-    if (!permissions(ctx).allows(channel)) {
-      throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow channel '" + channel + "'");
-    }
-    return channel;
+    return Access.requireChannel(permissions(ctx), channel);
   }
 
   private static Long longParam(RoutingContext ctx, String name) {

@@ -36,31 +36,42 @@ public final class ServerMetrics {
     refusedEvents = Counter.builder("workspace_refused_events")
         .description("events refused for identity or permission: another agent's source_id, a forbidden channel")
         .register(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
     Gauge.builder("workspace_sessions", sessions).description("sessions connected to this node").register(registry);
   }
 
-  void error(ErrorCode code) {
+  /** Counts an error frame or REST error sent, by code. */
+  public void error(ErrorCode code) {
     errors.get(code).increment();
   }
 
-  void slowConsumer() {
+  /** Counts a session closed as a slow consumer. */
+  public void slowConsumer() {
     slowConsumers.increment();
   }
 
-  void handshakeRejected() {
+  /** Counts a WebSocket handshake refused. */
+  public void handshakeRejected() {
     handshakeRejections.increment();
   }
 
-  void authFailure() {
+  /** Counts a token refused, at any stage. */
+  public void authFailure() {
     authFailures.increment();
   }
 
-  void refusedEvent() {
+  /** Counts an event refused for identity or permission. */
+  public void refusedEvent() {
     refusedEvents.increment();
   }
 
   /** Counts a limit passed: {@code rate}, {@code flood}, {@code errors_in_row}, {@code frame_size}, ... */
-  void limitHit(String limit) {
+  public void limitHit(String limit) {
     limitHits.computeIfAbsent(limit, l -> Counter.builder("workspace_limit_hits").tag("limit", l)
         .description("times a connection or request passed a configured limit").register(registry)).increment();
   }

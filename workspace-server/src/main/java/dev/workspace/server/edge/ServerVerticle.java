@@ -5,12 +5,12 @@ import dev.workspace.model.ErrorCode;
 import dev.workspace.model.FrameCodec;
 import dev.workspace.model.ProtocolException;
 import dev.workspace.server.ServerOptions;
-import dev.workspace.server.core.DeliveryBatch;
 import dev.workspace.server.core.WorkspaceCore;
 import dev.workspace.server.mcp.McpFace;
+import dev.workspace.server.session.Access;
+import dev.workspace.server.session.SessionHost;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -20,20 +20,20 @@ import io.vertx.ext.web.Router;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One instance per event loop: an HTTP server (sharing the node's port with the other instances) serving the
- * WebSocket endpoint {@code /ws} and the REST API, the connections it accepted, and the event-bus consumer that
- * writes each {@link DeliveryBatch} to them. The WebSocket handshake is where a browser's {@code Origin} is checked
+ * WebSocket endpoint {@code /ws} and the REST API, and the {@link SessionHost} of the sessions it accepted, each
+ * carried by a {@link WebSocketTransport}. The WebSocket handshake is where a browser's {@code Origin} is checked
  * and a token given in the {@code Authorization} header or the {@code token} query parameter is verified, before
  * the upgrade.
  */
-public final class ServerVerticle extends VerticleBase implements EdgeContext {
+public final class ServerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ServerVerticle.class);
 
   private final ServerOptions options;
@@ -43,12 +43,12 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
   private final Authenticator authenticator;
   private final RestApi rest;
   private final OriginPolicy origins;
+  private final NodeStatus status;
+  private final HostPolicy hosts;
+  private final SessionHost sessions;
   private final McpFace mcp;
-  private final Map<String, Connection> connections = new HashMap<>();
   private final Map<String, Long> requestless = new HashMap<>();
-  private final String address = "workspace.deliver." + UUID.randomUUID();
   private HttpServer server;
-  private MessageConsumer<DeliveryBatch> consumer;
 
   /**
    * @param options the node's options; {@code port} is where this instance listens
@@ -58,9 +58,11 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
    * @param authenticator checks tokens
    * @param rest the REST API
    * @param mcp the MCP face
+   * @param status whether the node is draining: then new WebSocket handshakes are refused with HTTP 503
    */
   public ServerVerticle(ServerOptions options, FrameCodec codec, WorkspaceCore core, ServerMetrics metrics,
-      Authenticator authenticator, RestApi rest, McpFace mcp) {
+      Authenticator authenticator, RestApi rest, McpFace mcp, NodeStatus status) {
+    this.status = status;
     this.mcp = mcp;
     this.options = options;
     this.codec = codec;
@@ -69,19 +71,12 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
     this.authenticator = authenticator;
     this.rest = rest;
     this.origins = new OriginPolicy(options.getAllowedOrigins());
+    this.hosts = new HostPolicy(!authenticator.required(), options.getAllowedHosts());
+    this.sessions = new SessionHost(options, codec, core, metrics, authenticator);
   }
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().localConsumer(address, msg -> {
-      DeliveryBatch batch = msg.body();
-      for (String id : batch.sessionIds()) {
-        Connection c = connections.get(id);
-        if (c != null) {
-          c.deliver(batch);
-        }
-      }
-    });
     // A connection idle in both directions for this long is dropped: an open session is pinged well within it,
     // so this only ends HTTP keep-alive connections nobody uses.
     long idleMs = Math.max(options.getHandshakeTimeout().toMillis(),
@@ -98,15 +93,24 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
         .setHttp2ClearTextEnabled(false)
         .setRegisterWebSocketWriteHandlers(false);
     Router router = rest.router(vertx);
-    mcp.mount(router);
+    mcp.mount(router, sessions);
     server = vertx.createHttpServer(http)
         .connectionHandler(this::onHttpConnection)
         .requestHandler(req -> {
           requestStarted(req.connection().remoteAddress());
+          if (!hosts.allows(req.path(), req.getHeader("Host"))) {
+            refuseHost(req.remoteAddress(), req.getHeader("Host"));
+            String message = "Host not allowed in open mode (DNS rebinding)";
+            boolean jsonRpc = req.path().equals("/mcp") || req.path().startsWith("/mcp/");
+            req.response().setStatusCode(403).putHeader("content-type", "application/json")
+                .end(jsonRpc ? "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\""
+                    + message + "\"}}" : "{\"code\":\"forbidden\",\"message\":\"" + message + "\"}");
+            return;
+          }
           router.handle(req);
         })
         .webSocketHandshakeHandler(this::handshake);
-    return server.listen();
+    return sessions.start(vertx).compose(v -> server.listen());
   }
 
   /** Closes a TCP connection that has not sent a complete HTTP request within the handshake timeout. */
@@ -131,11 +135,28 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
     }
   }
 
+  private void refuseHost(SocketAddress remote, String host) {
+    metrics.limitHit("host");
+    LOG.warn("refused Host remote={} host={}: not a loopback name nor an allowed host", remote,
+        host == null ? "(none)" : printable(host));
+  }
+
   private void handshake(ServerWebSocketHandshake h) {
     requestStarted(h.remoteAddress());
+    if (!hosts.allows(h.path(), h.headers().get("Host"))) {
+      metrics.handshakeRejected();
+      refuseHost(h.remoteAddress(), h.headers().get("Host"));
+      h.reject(403);
+      return;
+    }
     if (!"/ws".equals(h.path())) {
       metrics.handshakeRejected();
       h.reject(404);
+      return;
+    }
+    if (status.draining()) {
+      metrics.handshakeRejected();
+      h.reject(503);
       return;
     }
     String origin = h.headers().get("Origin");
@@ -176,9 +197,8 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
 
   private void accept(ServerWebSocketHandshake h, String queryWorkspace, Authenticator.Identity identity) {
     h.accept().onSuccess(ws -> {
-      Connection c = new Connection(this, vertx, context, ws, address, queryWorkspace, identity);
-      connections.put(c.sessionId(), c);
-      c.start();
+      WebSocketTransport transport = new WebSocketTransport(options, codec, metrics, ws, context);
+      transport.attach(sessions.open(transport, queryWorkspace, identity));
     });
   }
 
@@ -192,7 +212,7 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
   private static String handshakeToken(ServerWebSocketHandshake h) {
     String header = h.headers().get("Authorization");
     if (header != null) {
-      return RestApi.bearer(header);
+      return Access.bearer(header);
     }
     String token = queryParam(h.query(), "token");
     if (token != null && token.isEmpty()) {
@@ -211,14 +231,27 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
     return server.actualPort();
   }
 
+  /**
+   * Tells every connection of this instance that the node is stopping and closes each with 4009 once what was
+   * queued for it is written, or after the timeout.
+   *
+   * @param timeoutMs the longest wait per connection, in milliseconds
+   * @return completes when every connection is closed
+   */
+  public Future<Void> drain(long timeoutMs) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      sessions.drainAll(core.nodeId(), timeoutMs).onComplete(ar -> done.complete());
+    });
+    return done.future();
+  }
+
   @Override
   public Future<?> stop() {
-    for (Connection c : connections.values().toArray(new Connection[0])) {
-      c.close(CloseCodes.GOING_AWAY, "server shutting down");
-    }
+    sessions.closeAll(CloseCodes.GOING_AWAY, "server shutting down");
     requestless.values().forEach(vertx::cancelTimer);
     requestless.clear();
-    return Future.all(consumer.unregister(), server.close());
+    return Future.all(sessions.stop(), server.close());
   }
 
   static String queryParam(String query, String name) {
@@ -233,35 +266,5 @@ public final class ServerVerticle extends VerticleBase implements EdgeContext {
       }
     }
     return null;
-  }
-
-  @Override
-  public ServerOptions options() {
-    return options;
-  }
-
-  @Override
-  public FrameCodec codec() {
-    return codec;
-  }
-
-  @Override
-  public WorkspaceCore core() {
-    return core;
-  }
-
-  @Override
-  public ServerMetrics metrics() {
-    return metrics;
-  }
-
-  @Override
-  public Authenticator authenticator() {
-    return authenticator;
-  }
-
-  @Override
-  public void forget(Connection connection) {
-    connections.remove(connection.sessionId());
   }
 }

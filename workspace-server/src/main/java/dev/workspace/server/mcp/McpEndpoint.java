@@ -238,7 +238,7 @@ final class McpEndpoint {
   }
 
   private void request(RoutingContext ctx, McpSession s, JsonNode id, String method, JsonNode params) {
-    McpReply reply = new McpReply(face.vertx(), id, ctx.response(), s.sessionId(),
+    McpReply reply = new McpReply(face.vertx(), id, ctx.response(), s.mcpSessionId(),
         face.mcpOptions().getKeepalive().toMillis());
     String key = id.toString();
     if (s.inFlight(key)) {
@@ -258,7 +258,7 @@ final class McpEndpoint {
     } catch (JsonRpc.Failure f) {
       reply.error(f.code(), f.getMessage());
     } catch (RuntimeException e) {
-      LOG.error("MCP {} of session {} failed", method, s.sessionId(), e);
+      LOG.error("MCP {} of session {} failed", method, s.mcpSessionId(), e);
       reply.error(JsonRpc.INTERNAL_ERROR, "Internal error");
     }
   }
@@ -276,11 +276,10 @@ final class McpEndpoint {
         return;
       }
       s.touch();
-      if (!s.tryTakeRequest()) {
-        face.access().limitHit("mcp_rate");
+      if (!s.admit()) {
         refuse(ctx, new JsonRpc.Failure(429, JsonRpc.SERVER_ERROR, "Too Many Requests: more than "
-            + face.mcpOptions().getRequestsPerSecond() + " requests per second (burst "
-            + face.mcpOptions().getRequestBurst() + ") in this session"), null);
+            + face.options().getMaxFramesPerSecond() + " requests per second (burst "
+            + face.options().getFrameBurst() + ") in this session"), null);
         return;
       }
       try {
@@ -319,7 +318,7 @@ final class McpEndpoint {
 
   void answerInitialize(RoutingContext ctx, McpSession s, ObjectNode result, JsonNode id) {
     ctx.response().setStatusCode(200).putHeader("content-type", "application/json")
-        .putHeader(SESSION_HEADER, s.sessionId()).end(JsonRpc.result(id, result).toString());
+        .putHeader(SESSION_HEADER, s.mcpSessionId()).end(JsonRpc.result(id, result).toString());
   }
 
   void refuseInitialize(RoutingContext ctx, Throwable cause, JsonNode id) {

@@ -2,26 +2,24 @@ package dev.workspace.server.mcp;
 
 import dev.workspace.model.FrameCodec;
 import dev.workspace.server.ServerOptions;
-import dev.workspace.server.core.DeliveryBatch;
 import dev.workspace.server.core.WorkspaceCore;
 import dev.workspace.server.edge.Authenticator;
 import dev.workspace.server.edge.FaceAccess;
+import dev.workspace.server.session.SessionHost;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The MCP face of a node: {@code POST|GET|DELETE /mcp} (MCP Streamable HTTP, JSON-RPC 2.0) on the node's HTTP port,
- * and the table of its MCP sessions. Each MCP session is one agent session of the workspace; it lives on the event
- * loop that initialized it, and ends on {@code DELETE}, after {@link McpOptions#getSessionTtl()} without a request,
+ * and the table of its MCP sessions. Each MCP session is one workspace {@link dev.workspace.server.session.Session}
+ * with an {@link McpSession} as its transport; it lives on the event loop that initialized it, and ends on {@code DELETE}, after {@link McpOptions#getSessionTtl()} without a request,
  * when its token expires, or when the node stops. Thread-safe: every event loop's router uses the same face.
  */
 public final class McpFace {
@@ -33,8 +31,7 @@ public final class McpFace {
   private final Authenticator authenticator;
   private final FaceAccess access;
   private final Map<String, McpSession> sessions = new ConcurrentHashMap<>();
-  private final Map<Context, String> addresses = new ConcurrentHashMap<>();
-  private final List<MessageConsumer<DeliveryBatch>> consumers = new ArrayList<>();
+  private final Map<Context, SessionHost> hosts = new ConcurrentHashMap<>();
   private final McpEndpoint endpoint;
   private long sweeper = -1;
 
@@ -59,11 +56,13 @@ public final class McpFace {
   }
 
   /**
-   * Adds the {@code /mcp} routes, ahead of the router's other routes.
+   * Adds the {@code /mcp} routes, ahead of the router's other routes. Call on the router's event loop.
    *
    * @param router one event loop's router
+   * @param host the session host of that event loop, where its MCP sessions open
    */
-  public void mount(Router router) {
+  public void mount(Router router, SessionHost host) {
+    hosts.put(eventLoopContext(), host);
     endpoint.mount(router);
   }
 
@@ -93,14 +92,7 @@ public final class McpFace {
       });
       closing.add(p.future());
     }
-    return Future.join(closing).compose(v -> {
-      List<Future<Void>> unregistered = new ArrayList<>();
-      synchronized (consumers) {
-        consumers.forEach(c -> unregistered.add(c.unregister()));
-        consumers.clear();
-      }
-      return Future.join(unregistered);
-    }).mapEmpty();
+    return Future.join(closing).mapEmpty();
   }
 
   private void sweep() {
@@ -116,29 +108,20 @@ public final class McpFace {
     }
   }
 
+  /** @return the calling event loop's own context (a request runs on a duplicate of it) */
+  static Context eventLoopContext() {
+    return ((io.vertx.core.internal.ContextInternal) Vertx.currentContext()).unwrap();
+  }
+
   /**
-   * The event-bus address the sessions of the calling event loop receive deliveries on. Call on that loop.
-   *
-   * @return the address
+   * @return the session host of the calling event loop, where its MCP sessions are opened
    */
-  String addressForCurrentContext() {
-    Context ctx = Vertx.currentContext();
-    return addresses.computeIfAbsent(ctx, c -> {
-      String address = "workspace.mcp.deliver." + UUID.randomUUID();
-      MessageConsumer<DeliveryBatch> consumer = vertx.eventBus().localConsumer(address, msg -> {
-        DeliveryBatch batch = msg.body();
-        for (String id : batch.sessionIds()) {
-          McpSession s = sessions.get(id);
-          if (s != null) {
-            s.deliver(batch);
-          }
-        }
-      });
-      synchronized (consumers) {
-        consumers.add(consumer);
-      }
-      return address;
-    });
+  SessionHost hostForCurrentContext() {
+    SessionHost host = hosts.get(eventLoopContext());
+    if (host == null) {
+      throw new IllegalStateException("no session host on this event loop");
+    }
+    return host;
   }
 
   /**
@@ -150,7 +133,7 @@ public final class McpFace {
       if (sessions.size() >= mcp.getMaxSessions()) {
         return false;
       }
-      sessions.put(session.sessionId(), session);
+      sessions.put(session.mcpSessionId(), session);
       if (sweeper < 0) {
         long ttl = mcp.getSessionTtl().toMillis();
         sweeper = vertx.setPeriodic(Math.max(100, Math.min(30_000, ttl / 4)), t -> sweep());
@@ -164,7 +147,7 @@ public final class McpFace {
   }
 
   void forget(McpSession session) {
-    sessions.remove(session.sessionId(), session);
+    sessions.remove(session.mcpSessionId(), session);
   }
 
   Vertx vertx() {

@@ -2,10 +2,8 @@ package dev.workspace.server.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.workspace.model.AckResult;
 import dev.workspace.model.Ids;
 import dev.workspace.model.ProtocolException;
-import dev.workspace.server.core.WorkspaceCore;
 import dev.workspace.server.edge.Authenticator;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -36,7 +34,7 @@ final class McpInitializer {
     JsonNode params = msg.path("params");
     String asked = params.path("protocolVersion").asText(null);
     String version = McpEndpoint.VERSIONS.contains(asked) ? asked : McpEndpoint.VERSIONS.get(0);
-    Context context = Vertx.currentContext();
+    Context context = McpFace.eventLoopContext();
     Future<Authenticator.Identity> identity = face.authenticator().required()
         ? endpoint.identify(ctx) : Future.succeededFuture(null);
     identity.onComplete(ar -> context.runOnContext(v -> {
@@ -56,23 +54,11 @@ final class McpInitializer {
       Authenticator.Identity identity, McpEndpoint endpoint) {
     String namedAgent = first(ctx.request().getHeader(AGENT_HEADER), ctx.queryParams().get("agent"));
     String namedWorkspace = first(ctx.request().getHeader(WORKSPACE_HEADER), ctx.queryParams().get("workspace"));
-    String workspace;
-    String agent;
-    if (identity != null) {
-      workspace = identity.workspace();
-      agent = identity.agentId();
-      if (namedWorkspace != null && !namedWorkspace.equals(workspace)) {
-        throw new JsonRpc.Failure(403, JsonRpc.SERVER_ERROR, "Forbidden: the token does not allow workspace '"
-            + McpEndpoint.printable(namedWorkspace) + "'");
-      }
-      if (namedAgent != null && !namedAgent.equals(agent)) {
-        throw new JsonRpc.Failure(403, JsonRpc.SERVER_ERROR, "Forbidden: X-Agent-Id is not the token's agent");
-      }
-    } else {
-      workspace = namedWorkspace == null ? Ids.DEFAULT_WORKSPACE : Ids.requireWorkspace(namedWorkspace);
-      agent = namedAgent != null ? Ids.requireAgentId(namedAgent)
-          : McpEndpoint.agentFromClientName(clientInfo.path("name").asText(null));
-    }
+    // In token mode the session's connect checks that what is named is the token's (403 otherwise).
+    String workspace = namedWorkspace != null ? namedWorkspace
+        : identity != null ? identity.workspace() : Ids.DEFAULT_WORKSPACE;
+    String agent = namedAgent != null ? namedAgent : identity != null ? identity.agentId()
+        : McpEndpoint.agentFromClientName(clientInfo.path("name").asText(null));
     ObjectNode metadata = JsonRpc.JSON.objectNode();
     if (clientInfo.path("name").isTextual()) {
       metadata.put("name", clientInfo.path("name").asText());
@@ -90,37 +76,28 @@ final class McpInitializer {
             + " must be a JSON object: " + e.getMessage());
       }
     }
-    McpSession s = new McpSession(face, context, face.addressForCurrentContext(), workspace, agent, identity, version);
+    McpSession s = new McpSession(face, context, workspace, agent, identity, version,
+        String.valueOf(ctx.request().remoteAddress()));
     if (!face.register(s)) {
       face.access().limitHit("mcp_sessions");
       throw new JsonRpc.Failure(503, JsonRpc.SERVER_ERROR, "Unavailable: this node already holds "
           + face.mcpOptions().getMaxSessions() + " MCP sessions, its limit");
     }
-    Future<WorkspaceCore.Outcome<AckResult.Connected>> connected;
-    try {
-      connected = face.core().connect(s, metadata, null);
-    } catch (RuntimeException e) {
-      face.forget(s);
-      throw e;
-    }
-    connected.onComplete(ar -> context.runOnContext(v -> {
+    s.attach(face.hostForCurrentContext().open(s, null, identity));
+    ObjectNode connect = McpSession.frame("connect").put("agent_id", agent).put("workspace", workspace);
+    connect.set("metadata", metadata);
+    s.request(connect).onComplete(ar -> {
       if (ar.failed()) {
-        face.forget(s);
-        face.core().disconnect(s);
+        s.close("initialize refused");
         endpoint.refuseInitialize(ctx, ar.cause(), id);
         return;
       }
-      s.opened(identity == null ? 0 : identity.expiresAt());
-      if (s.isClosed()) {
-        endpoint.refuseInitialize(ctx, new JsonRpc.Failure(409, JsonRpc.SERVER_ERROR,
-            "Conflict: another session took over agent '" + agent + "'"), id);
-        return;
-      }
+      s.touch();
       endpoint.answerInitialize(ctx, s, result(s, version), id);
       LOG.info("MCP session opened agent={} workspace={} session={} client={} version={}{}", agent, workspace,
-          s.sessionId(), McpEndpoint.printable(clientInfo.path("name").asText("")), version,
+          s.mcpSessionId(), McpEndpoint.printable(clientInfo.path("name").asText("")), version,
           identity != null ? " (token)" : "");
-    }));
+    });
   }
 
   private static ObjectNode result(McpSession s, String version) {

@@ -18,10 +18,6 @@ public final class McpOptions {
   public static final int DEFAULT_INBOX_BYTES = 1024 * 1024;
   /** Default largest request body, in bytes. */
   public static final int DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
-  /** Default sustained requests per second per session. */
-  public static final int DEFAULT_REQUESTS_PER_SECOND = 50;
-  /** Default burst of requests per session. */
-  public static final int DEFAULT_REQUEST_BURST = 100;
   /** Default most calls one session has in flight at once. */
   public static final int DEFAULT_MAX_CALLS_IN_FLIGHT = 16;
   /** Longest a blocking tool ({@code wait_for_events}, {@code ask_agent}) waits: below the clients' 60 s timeout. */
@@ -36,8 +32,6 @@ public final class McpOptions {
   private int inboxEvents = DEFAULT_INBOX_EVENTS;
   private int inboxBytes = DEFAULT_INBOX_BYTES;
   private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
-  private int requestsPerSecond = DEFAULT_REQUESTS_PER_SECOND;
-  private int requestBurst = DEFAULT_REQUEST_BURST;
   private int maxCallsInFlight = DEFAULT_MAX_CALLS_IN_FLIGHT;
   private Duration keepalive = DEFAULT_KEEPALIVE;
 
@@ -56,8 +50,6 @@ public final class McpOptions {
     this.inboxEvents = other.inboxEvents;
     this.inboxBytes = other.inboxBytes;
     this.maxBodySize = other.maxBodySize;
-    this.requestsPerSecond = other.requestsPerSecond;
-    this.requestBurst = other.requestBurst;
     this.maxCallsInFlight = other.maxCallsInFlight;
     this.keepalive = other.keepalive;
   }
@@ -119,30 +111,6 @@ public final class McpOptions {
   @Setting(name = "mcp-max-body-size", description = "largest body of a POST /mcp; larger gets 413", unit = "bytes")
   public McpOptions setMaxBodySize(int maxBodySize) {
     this.maxBodySize = positive("maxBodySize", maxBodySize);
-    return this;
-  }
-
-  /** @return sustained requests per second per session; default {@value #DEFAULT_REQUESTS_PER_SECOND} */
-  public int getRequestsPerSecond() {
-    return requestsPerSecond;
-  }
-
-  /** @param requestsPerSecond sustained requests per second per session, at least 1 */
-  @Setting(name = "mcp-requests-per-second", description = "sustained requests per second of one MCP session; beyond it and its burst, 429", unit = "requests")
-  public McpOptions setRequestsPerSecond(int requestsPerSecond) {
-    this.requestsPerSecond = positive("requestsPerSecond", requestsPerSecond);
-    return this;
-  }
-
-  /** @return request burst per session; default {@value #DEFAULT_REQUEST_BURST} */
-  public int getRequestBurst() {
-    return requestBurst;
-  }
-
-  /** @param requestBurst request burst per session, at least 1 */
-  @Setting(name = "mcp-request-burst", description = "requests one MCP session may send at once above its rate", unit = "requests")
-  public McpOptions setRequestBurst(int requestBurst) {
-    this.requestBurst = positive("requestBurst", requestBurst);
     return this;
   }
 

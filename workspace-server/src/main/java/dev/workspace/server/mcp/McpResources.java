@@ -52,21 +52,18 @@ final class McpResources {
       return;
     }
     if (uri.startsWith(CHANNEL_PREFIX)) {
-      String channel;
-      try {
-        channel = McpTools.requireAllowed(s, uri.substring(CHANNEL_PREFIX.length()));
-      } catch (ProtocolException e) {
-        throw new JsonRpc.Failure(400, JsonRpc.INVALID_PARAMS, "Invalid params: " + e.getMessage());
-      }
-      face.core().history(s.workspace(), channel, null, null, 50).onComplete(ar -> s.context().runOnContext(v -> {
+      String channel = uri.substring(CHANNEL_PREFIX.length());
+      s.request(McpSession.frame("history").put("channel", channel).put("limit", 50)).onComplete(ar -> {
         if (ar.succeeded()) {
-          reply.result(contents(uri, face.codec().parseObject(face.codec().encodeResult(ar.result()))));
+          reply.result(contents(uri, ar.result()));
         } else if (ar.cause() instanceof ProtocolException pe && pe.code() == ErrorCode.NOT_FOUND) {
-          reply.error(-32002, "Resource not found: " + uri);
+          reply.error(-32002, "Resource not found: " + McpEndpoint.printable(uri));
+        } else if (ar.cause() instanceof ProtocolException pe) {
+          reply.error(JsonRpc.INVALID_PARAMS, "Invalid params: " + pe.getMessage());
         } else {
           reply.error(JsonRpc.INTERNAL_ERROR, "Internal error");
         }
-      }));
+      });
       return;
     }
     reply.error(-32002, "Resource not found: " + McpEndpoint.printable(uri));

@@ -44,7 +44,7 @@ final class McpRunTools {
     RunView run = s.track(request.eventId(), target);
     reply.stream();
     follow(s, run, waitMs, progressToken, reply);
-    tools.onContext(s, face.core().publish(s, request), (r, failure) -> {
+    tools.onContext(s, tools.publish(s, request), (r, failure) -> {
       if (failure != null) {
         s.unlisten(run.runId());
         reply.result(tools.failure(s, failure));
@@ -103,7 +103,7 @@ final class McpRunTools {
       }
       reply.stream();
       follow(s, run, waitMs, progressToken, reply);
-      tools.onContext(s, face.core().publish(s, input), (r, failure) -> {
+      tools.onContext(s, tools.publish(s, input), (r, failure) -> {
         if (failure != null) {
           s.unlisten(run.runId());
           reply.result(tools.failure(s, failure));
@@ -131,7 +131,11 @@ final class McpRunTools {
   void get(McpSession s, ToolArgs a, McpReply reply) {
     String runId = a.string("run_id", true);
     Long after = a.integer("after", 0, Long.MAX_VALUE);
-    tools.answer(s, reply, face.core().getRun(s, runId, after), McpRunTools::trackedSummary);
+    ObjectNode f = McpSession.frame("get_run").put("run_id", runId);
+    if (after != null) {
+      f.put("after_seq", after);
+    }
+    tools.answer(s, reply, s.request(f), McpRunTools::trackedSummary);
   }
 
   /** The run as this session follows it; one it does not remember is looked up in the tracker. */
@@ -140,13 +144,15 @@ final class McpRunTools {
     if (local != null) {
       return io.vertx.core.Future.succeededFuture(local);
     }
-    return face.core().getRun(s, runId, null).map(r -> {
-      if (!r.requester().equals(s.agentId())) {
+    return s.request(McpSession.frame("get_run").put("run_id", runId)).map(r -> {
+      if (!r.path("requester").asText().equals(s.agentId())) {
         throw new ProtocolException(ErrorCode.FORBIDDEN, "run '" + runId + "' was asked by another agent");
       }
-      RunView view = s.track(runId, r.target());
-      for (Event e : r.events()) {
-        view.record(tools.wire(e));
+      RunView view = s.track(runId, r.path("target").asText());
+      for (JsonNode e : r.path("events")) {
+        if (e instanceof ObjectNode event) {
+          view.record(event);
+        }
       }
       return view;
     });
@@ -168,9 +174,9 @@ final class McpRunTools {
     return sb.toString();
   }
 
-  private io.vertx.core.Future<dev.workspace.model.AckResult.Published> sendCancel(McpSession s, RunView run, String reason) {
+  private io.vertx.core.Future<ObjectNode> sendCancel(McpSession s, RunView run, String reason) {
     ObjectNode payload = JsonRpc.JSON.objectNode().put("run_id", run.runId()).put("reason", reason);
-    return face.core().publish(s, tools.event("run.cancel", "agent:" + run.target(), payload, null, null, false));
+    return tools.publish(s, tools.event("run.cancel", "agent:" + run.target(), payload, null, null, false));
   }
 
   /**

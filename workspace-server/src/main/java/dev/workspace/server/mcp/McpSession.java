@@ -2,12 +2,15 @@ package dev.workspace.server.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.ErrorCode;
 import dev.workspace.model.EventNames;
-import dev.workspace.server.core.DeliveryBatch;
-import dev.workspace.server.core.SessionRef;
+import dev.workspace.model.ProtocolException;
 import dev.workspace.server.edge.Authenticator;
-import dev.workspace.server.edge.FaceAccess;
+import dev.workspace.server.session.Session;
+import dev.workspace.server.session.Transport;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,129 +21,176 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One MCP session: one agent of the workspace, a full member like a WebSocket session, whose deliveries land in a
- * bounded {@link McpInbox} that tools read, or go to the {@code ask_agent} call waiting for them.
+ * One MCP session: the {@link Transport} of one workspace {@link Session}, with no socket. Tools become the
+ * session's own request frames ({@code join}, {@code publish}, {@code history}, ...), so the session applies every
+ * rule it applies to a WebSocket (identity, channel permissions, limits); the acks come back to the waiting tool,
+ * and the events it is sent land in a bounded {@link McpInbox} that {@code wait_for_events} reads, or go to the
+ * {@code ask_agent} call waiting for them.
  *
- * <p>Threads: the {@link SessionRef} methods may be called from any thread and touch only thread-safe state;
- * everything else runs on the session's event loop ({@link #context()}).
+ * <p>Threads: everything runs on the session's event loop ({@link #context()}) but {@link #isClosed()} and the ids.
  */
-final class McpSession implements SessionRef {
+final class McpSession implements Transport {
   private static final Logger LOG = LoggerFactory.getLogger(McpSession.class);
   /** Presence events are not kept in the inbox: they would crowd out what an agent must read. */
   static final Set<String> PRESENCE = Set.of(EventNames.AGENT_JOINED, EventNames.AGENT_LEFT,
       EventNames.CHANNEL_JOINED, EventNames.CHANNEL_LEFT);
-  /** Most runs a session remembers for {@code get_run}. */
+  /** Most runs a session follows for {@code answer} and {@code cancel_run}. */
   static final int MAX_RUNS = 100;
   static final List<String> LOG_LEVELS = List.of("debug", "info", "notice", "warning", "error", "critical", "alert",
       "emergency");
 
   private final McpFace face;
   private final Context context;
-  private final String sessionId = UUID.randomUUID().toString();
-  private final String address;
+  private final String mcpSessionId = UUID.randomUUID().toString();
   private final String workspace;
   private final String agentId;
   private final Authenticator.Identity identity;
-  private final FaceAccess.Channels permissions;
   private final String protocolVersion;
-  private final Set<String> channels = ConcurrentHashMap.newKeySet();
+  private final String remote;
   private final McpInbox inbox;
-  private final FaceAccess.Budget budget;
+  private final Map<String, Promise<ObjectNode>> pending = new HashMap<>();
   private final Map<String, McpReply> inFlight = new HashMap<>();
   private final Map<String, Runnable> cancels = new HashMap<>();
   private final List<Runnable> inboxWaiters = new ArrayList<>();
   private final Map<String, Consumer<ObjectNode>> runListeners = new HashMap<>();
   private final LinkedHashMap<String, RunView> runs = new LinkedHashMap<>();
+  private final java.util.Set<String> joined = new java.util.HashSet<>();
+  private Session session;
   private volatile boolean closed;
   private volatile long lastUsed = System.nanoTime();
-  private boolean open;
+  private long frameIds;
   private boolean inboxSubscribed;
   private boolean dropWarned;
   private int logLevel = 1;
   private SseStream stream;
-  private long expiryTimer = -1;
 
-  McpSession(McpFace face, Context context, String address, String workspace, String agentId,
-      Authenticator.Identity identity, String protocolVersion) {
+  McpSession(McpFace face, Context context, String workspace, String agentId, Authenticator.Identity identity,
+      String protocolVersion, String remote) {
     this.face = face;
     this.context = context;
-    this.address = address;
     this.workspace = workspace;
     this.agentId = agentId;
     this.identity = identity;
-    this.permissions = FaceAccess.channels(identity);
     this.protocolVersion = protocolVersion;
+    this.remote = remote;
     this.inbox = new McpInbox(face.mcpOptions().getInboxEvents(), face.mcpOptions().getInboxBytes());
-    this.budget = new FaceAccess.Budget(face.mcpOptions().getRequestsPerSecond(), face.mcpOptions().getRequestBurst());
   }
 
-  // ------------------------------------------------------------------ SessionRef (any thread)
+  // ------------------------------------------------------------------ Transport (event loop)
 
   @Override
-  public String sessionId() {
-    return sessionId;
-  }
-
-  @Override
-  public String workspace() {
-    return workspace;
-  }
-
-  @Override
-  public String agentId() {
-    return agentId;
-  }
-
-  @Override
-  public String deliveryAddress() {
-    return address;
-  }
-
-  @Override
-  public boolean accepts(String eventName) {
-    return !PRESENCE.contains(eventName);
-  }
-
-  @Override
-  public Set<String> channels() {
-    return channels;
-  }
-
-  @Override
-  public void hold(String stream) {
-    // A session never recovers from an offset: every attach starts at the stream's head, so the core replays
-    // nothing and there is nothing to hold back.
-  }
-
-  @Override
-  public boolean mayUseChannel(String channel) {
-    return permissions.allows(channel);
+  public boolean write(byte[] frame) {
+    JsonNode f;
+    try {
+      f = face.codec().mapper().readTree(frame);
+    } catch (IOException e) {
+      LOG.warn("undecodable frame for MCP session {}: {}", mcpSessionId, e.toString());
+      return true;
+    }
+    switch (f.path("type").asText()) {
+      case "ack" -> {
+        Promise<ObjectNode> p = pending.remove(f.path("id").asText());
+        if (p != null) {
+          p.complete(f.get("result") instanceof ObjectNode r ? r : JsonRpc.JSON.objectNode());
+        }
+      }
+      case "error" -> {
+        ProtocolException e = new ProtocolException(ErrorCode.fromWire(f.path("code").asText()),
+            f.path("message").asText());
+        Promise<ObjectNode> p = f.hasNonNull("id") ? pending.remove(f.path("id").asText()) : null;
+        if (p != null) {
+          p.fail(e);
+        } else {
+          log("error", e.code().wireName() + ": " + e.getMessage());
+        }
+      }
+      case "event" -> {
+        if (f.get("event") instanceof ObjectNode event) {
+          received(event, frame.length);
+        }
+      }
+      default -> {
+      }
+    }
+    return true;
   }
 
   @Override
-  public void replaced() {
-    context.runOnContext(v -> close("another session took over agent '" + agentId + "'"));
+  public void close(short code, String reason) {
+    ended(reason);
+  }
+
+  @Override
+  public Context context() {
+    return context;
+  }
+
+  @Override
+  public String remoteAddress() {
+    return remote;
+  }
+
+  // ------------------------------------------------------------------ requests to the session
+
+  void attach(Session session) {
+    this.session = session;
+  }
+
+  /**
+   * Sends one request frame to the session.
+   *
+   * @param frame the frame without its {@code id}
+   * @return the ack's {@code result}, or a failure with the error's code and message
+   */
+  Future<ObjectNode> request(ObjectNode frame) {
+    if (closed || session == null) {
+      return Future.failedFuture(new ProtocolException(ErrorCode.NOT_CONNECTED, "the session is over"));
+    }
+    String id = "m" + (++frameIds);
+    Promise<ObjectNode> p = Promise.promise();
+    pending.put(id, p);
+    ObjectNode withId = JsonRpc.JSON.objectNode().put("type", frame.path("type").asText()).put("id", id);
+    frame.fields().forEachRemaining(e -> {
+      if (!e.getKey().equals("type")) {
+        withId.set(e.getKey(), e.getValue());
+      }
+    });
+    session.receive(withId.toString(), true);
+    return p.future();
+  }
+
+  /** @return a frame of this type, to fill in and pass to {@link #request} */
+  static ObjectNode frame(String type) {
+    return JsonRpc.JSON.objectNode().put("type", type);
+  }
+
+  /** Takes one request from the session's frame budget: the session's own rate limit. */
+  boolean admit() {
+    return session != null && session.admit();
   }
 
   // ------------------------------------------------------------------ state (event loop)
 
-  Context context() {
-    return context;
+  String mcpSessionId() {
+    return mcpSessionId;
+  }
+
+  String workspace() {
+    return workspace;
+  }
+
+  String agentId() {
+    return agentId;
   }
 
   Authenticator.Identity identity() {
     return identity;
-  }
-
-  FaceAccess.Channels permissions() {
-    return permissions;
   }
 
   String protocolVersion() {
@@ -151,28 +201,24 @@ final class McpSession implements SessionRef {
     return inbox;
   }
 
-  /** Reads the inbox; a later overflow is warned about again. */
-  McpInbox.Read read(Long after, Predicate<String> filter, int limit) {
-    dropWarned = false;
-    return inbox.read(after, filter, limit);
-  }
-
   McpFace face() {
     return face;
   }
 
+  /** @return whether the session is over; any thread */
   boolean isClosed() {
     return closed;
   }
 
-  void opened(long expiresAt) {
-    open = true;
-    if (expiresAt > 0) {
-      expiryTimer = face.vertx().setTimer(Math.max(1, expiresAt - System.currentTimeMillis()), t -> {
-        expiryTimer = -1;
-        close("token expired");
-      });
-    }
+  /** @return the channels this session joined through its tools */
+  java.util.Set<String> joined() {
+    return joined;
+  }
+
+  /** Reads the inbox; a later overflow is warned about again. */
+  McpInbox.Read read(Long after, Predicate<String> filter, int limit) {
+    dropWarned = false;
+    return inbox.read(after, filter, limit);
   }
 
   /** Marks a request: the idle time to live counts from here. */
@@ -185,15 +231,6 @@ final class McpSession implements SessionRef {
     return (stream == null || !stream.isOpen()) && inFlight.isEmpty() && now - lastUsed > ttlNanos;
   }
 
-  boolean tryTakeRequest() {
-    return budget.tryTake();
-  }
-
-  /**
-   * @param key the request id as text
-   * @param reply its answer
-   * @return whether it may start (false when the session has as many calls in flight as allowed)
-   */
   boolean startCall(String key, McpReply reply) {
     if (inFlight.size() >= face.mcpOptions().getMaxCallsInFlight()) {
       return false;
@@ -242,7 +279,7 @@ final class McpSession implements SessionRef {
     if (stream != null && stream.isOpen()) {
       return false;
     }
-    SseStream s = new SseStream(response, sessionId, true);
+    SseStream s = new SseStream(response, mcpSessionId, true);
     stream = s;
     long timer = face.vertx().setPeriodic(face.mcpOptions().getKeepalive().toMillis(), t -> s.keepalive());
     response.closeHandler(v -> context.runOnContext(x -> {
@@ -290,23 +327,11 @@ final class McpSession implements SessionRef {
 
   // ------------------------------------------------------------------ deliveries
 
-  /** An event batch for this session reached its event loop. */
-  void deliver(DeliveryBatch batch) {
-    if (closed) {
-      return;
-    }
-    ObjectNode event;
-    try {
-      JsonNode frame = face.codec().mapper().readTree(batch.frame());
-      if (!(frame.get("event") instanceof ObjectNode e)) {
-        return;
-      }
-      event = e;
-    } catch (IOException e) {
-      LOG.warn("undecodable delivery to MCP session {}: {}", sessionId, e.toString());
-      return;
-    }
+  private void received(ObjectNode event, int size) {
     String name = event.path("event_name").asText();
+    if (PRESENCE.contains(name)) {
+      return;
+    }
     String responseTo = event.path("response_to").asText(null);
     if (responseTo != null) {
       RunView run = runs.get(responseTo);
@@ -320,7 +345,7 @@ final class McpSession implements SessionRef {
       }
     }
     long before = inbox.droppedTotal();
-    inbox.add(event.path("event_id").asText(null), name, event, batch.frame().length);
+    inbox.add(event.path("event_id").asText(null), name, event, size);
     if (inbox.droppedTotal() > before && !dropWarned) {
       dropWarned = true;
       face.access().limitHit("mcp_inbox");
@@ -339,11 +364,7 @@ final class McpSession implements SessionRef {
     }
   }
 
-  /**
-   * Runs {@code action} once when the next event lands in the inbox. Each waiter re-checks its own filter.
-   *
-   * @param action what to run
-   */
+  /** Runs {@code action} once when the next event lands in the inbox. */
   void onInboxEvent(Runnable action) {
     inboxWaiters.add(action);
   }
@@ -354,7 +375,7 @@ final class McpSession implements SessionRef {
 
   // ------------------------------------------------------------------ runs
 
-  /** Starts remembering a run this session asked for. */
+  /** Starts following a run this session asked for. */
   RunView track(String runId, String target) {
     RunView run = new RunView(runId, target);
     runs.put(runId, run);
@@ -381,24 +402,32 @@ final class McpSession implements SessionRef {
 
   // ------------------------------------------------------------------ closing
 
-  /**
-   * Ends the session: the agent leaves the workspace, calls in flight end, the GET stream closes.
-   *
-   * @param reason why, for the log
-   */
+  /** Ends the session from the MCP side ({@code DELETE}, idle time to live, node stopping). */
   void close(String reason) {
     if (closed) {
       return;
     }
-    closed = true;
-    if (expiryTimer >= 0) {
-      face.vertx().cancelTimer(expiryTimer);
+    if (session != null) {
+      session.close(dev.workspace.model.CloseCodes.GOING_AWAY, reason);
     }
+    ended(reason);
+  }
+
+  /** The session ended, for whatever reason: calls in flight end, the GET stream closes, the table forgets it. */
+  private void ended(String reason) {
+    if (closed) {
+      return;
+    }
+    closed = true;
     for (McpReply r : new ArrayList<>(inFlight.values())) {
       r.error(JsonRpc.SESSION_NOT_FOUND, "the session ended: " + reason);
     }
     inFlight.clear();
     cancels.clear();
+    for (Promise<ObjectNode> p : new ArrayList<>(pending.values())) {
+      p.tryFail(new ProtocolException(ErrorCode.NOT_CONNECTED, "the session ended: " + reason));
+    }
+    pending.clear();
     inboxWaiters.clear();
     runListeners.clear();
     if (stream != null) {
@@ -406,10 +435,6 @@ final class McpSession implements SessionRef {
       stream = null;
     }
     face.forget(this);
-    if (open) {
-      face.core().disconnect(this).onFailure(e -> LOG.warn("cleanup of MCP session {} failed: {}", sessionId,
-          e.toString()));
-    }
-    LOG.info("MCP session closed agent={} workspace={} session={}: {}", agentId, workspace, sessionId, reason);
+    LOG.info("MCP session closed agent={} workspace={} session={}: {}", agentId, workspace, mcpSessionId, reason);
   }
 }

@@ -3,13 +3,11 @@ package dev.workspace.server.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.workspace.model.AckResult;
 import dev.workspace.model.ErrorCode;
 import dev.workspace.model.Event;
 import dev.workspace.model.EventNames;
 import dev.workspace.model.Ids;
 import dev.workspace.model.ProtocolException;
-import dev.workspace.server.core.WorkspaceCore;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.UUID;
@@ -18,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code tools/call}: each tool translated into the session's requests to the core, with the same checks a
- * WebSocket session makes (channel permissions from the token, channel count, event size). A failure the model can
- * act on (a bad argument, an agent that is away, a forbidden channel) is a result with {@code isError}; an unknown
- * tool is a JSON-RPC error.
+ * {@code tools/call}: each tool translated into request frames of the workspace session ({@code join},
+ * {@code publish}, {@code history}, ...), which applies every rule it applies on a WebSocket. A failure the model
+ * can act on (a bad argument, an agent that is away, a forbidden channel) is a result with {@code isError} and the
+ * session's error code; an unknown tool is a JSON-RPC error.
  */
 final class McpTools {
   private static final Logger LOG = LoggerFactory.getLogger(McpTools.class);
@@ -46,15 +44,24 @@ final class McpTools {
     try {
       ToolArgs a = new ToolArgs(params.get("arguments"));
       switch (name) {
-        case "list_agents" -> answer(s, reply, face.core().agents(s.workspace(), a.string("capability", false)),
-            McpTools::agentsText);
-        case "list_channels" -> answer(s, reply, face.core().channels(s.workspace()).map(s.permissions()::filter),
+        case "list_agents" -> {
+          ObjectNode f = McpSession.frame("list_agents");
+          String capability = a.string("capability", false);
+          if (capability != null) {
+            f.put("capability", capability);
+          }
+          answer(s, reply, s.request(f), McpTools::agentsText);
+        }
+        case "list_channels" -> answer(s, reply, s.request(McpSession.frame("list_channels")),
             McpTools::channelsText);
         case "join_channel" -> join(s, a, reply);
-        case "leave_channel" -> answer(s, reply, face.core().leave(s, requireAllowed(s, a.string("channel", true))),
-            r -> "left #" + r.path("channel").asText());
+        case "leave_channel" -> {
+          String channel = a.string("channel", true);
+          answer(s, reply, s.request(McpSession.frame("leave").put("channel", channel))
+              .onSuccess(r -> s.joined().remove(channel)), r -> "left #" + r.path("channel").asText());
+        }
         case "channel_members" -> answer(s, reply,
-            face.core().members(s.workspace(), requireAllowed(s, a.string("channel", true))),
+            s.request(McpSession.frame("members").put("channel", a.string("channel", true))),
             r -> "#" + r.path("channel").asText() + ": " + join(r.path("members")));
         case "post" -> post(s, a, reply);
         case "read_channel" -> readChannel(s, a, reply);
@@ -75,35 +82,21 @@ final class McpTools {
   // ------------------------------------------------------------------ channels
 
   private void join(McpSession s, ToolArgs a, McpReply reply) {
-    String channel = requireAllowed(s, a.string("channel", true));
-    Future<AckResult.Joined> joined = joinIfNeeded(s, channel, true);
-    answer(s, reply, joined, r -> "joined #" + channel + " (" + r.path("members").asInt() + " members)");
+    String channel = a.string("channel", true);
+    answer(s, reply, joinIfNeeded(s, channel, true),
+        r -> "joined #" + channel + " (" + r.path("members").asInt() + " members)");
   }
 
-  /** Joins a channel unless the session is in it; {@code always} asks the core even then (for its answer). */
-  Future<AckResult.Joined> joinIfNeeded(McpSession s, String channel, boolean always) {
-    if (s.channels().contains(channel) && !always) {
-      return Future.succeededFuture(new AckResult.Joined(channel, -1, null, 0, null));
+  /** Joins a channel unless the session is in it; {@code always} asks the session even then (for its answer). */
+  Future<ObjectNode> joinIfNeeded(McpSession s, String channel, boolean always) {
+    if (s.joined().contains(channel) && !always) {
+      return Future.succeededFuture(JsonRpc.JSON.objectNode().put("channel", channel));
     }
-    int max = face.options().getMaxChannelsPerConnection();
-    if (!s.channels().contains(channel) && s.channels().size() >= max) {
-      face.access().limitHit("channels");
-      return Future.failedFuture(new ProtocolException(ErrorCode.LIMIT_EXCEEDED,
-          "a session may be in at most " + max + " channels"));
-    }
-    return face.core().join(s, channel, null).map(WorkspaceCore.Outcome::result);
-  }
-
-  static String requireAllowed(McpSession s, String channel) {
-    Ids.requireChannel(channel);
-    if (!s.permissions().allows(channel)) {
-      throw new ProtocolException(ErrorCode.FORBIDDEN, "the token does not allow channel '" + channel + "'");
-    }
-    return channel;
+    return s.request(McpSession.frame("join").put("channel", channel)).onSuccess(r -> s.joined().add(channel));
   }
 
   private void post(McpSession s, ToolArgs a, McpReply reply) {
-    String channel = requireAllowed(s, a.string("channel", true));
+    String channel = a.string("channel", true);
     ObjectNode payload = JsonRpc.JSON.objectNode().put("text", a.string("text", true));
     List<String> mentions = a.strings("mentions", 64);
     if (mentions != null) {
@@ -114,17 +107,24 @@ final class McpTools {
       payload.set("attachments", attachments);
     }
     Event event = event(EventNames.CHANNEL_MESSAGE_POSTED, "channel:" + channel, payload, null, null, false);
-    answer(s, reply, joinIfNeeded(s, channel, false).compose(j -> face.core().publish(s, event)),
+    answer(s, reply, joinIfNeeded(s, channel, false).compose(j -> publish(s, event)),
         r -> "posted to #" + channel + " at offset " + r.path("offset").asLong() + " (event " + r.path("event_id")
             .asText() + ")");
   }
 
   private void readChannel(McpSession s, ToolArgs a, McpReply reply) {
-    String channel = requireAllowed(s, a.string("channel", true));
+    String channel = a.string("channel", true);
     Long before = a.integer("before", 0, Long.MAX_VALUE);
     Long after = a.integer("after", 0, Long.MAX_VALUE);
     Long limit = a.integer("limit", 1, 100);
-    answer(s, reply, face.core().history(s.workspace(), channel, before, after, limit == null ? 50 : limit.intValue()),
+    ObjectNode f = McpSession.frame("history").put("channel", channel).put("limit", limit == null ? 50 : limit);
+    if (before != null) {
+      f.put("before", before);
+    }
+    if (after != null) {
+      f.put("after", after);
+    }
+    answer(s, reply, s.request(f),
         r -> {
           StringBuilder sb = new StringBuilder("#" + channel + ", offsets " + r.path("first_offset").asLong() + "-"
               + r.path("last_offset").asLong() + (r.path("has_more").asBoolean() ? " (more before)" : "") + ":");
@@ -143,7 +143,7 @@ final class McpTools {
     }
     payload.put("text", a.string("text", true));
     Event event = event(EventNames.AGENT_MESSAGE, "agent:" + agent, payload, null, null, false);
-    answer(s, reply, face.core().publish(s, event), r -> "sent to " + agent
+    answer(s, reply, publish(s, event), r -> "sent to " + agent
         + (r.path("queued").asBoolean() ? " (queued: the agent is away)" : "") + " (event " + r.path("event_id")
         .asText() + ")");
   }
@@ -164,16 +164,22 @@ final class McpTools {
     return e;
   }
 
-  /** Answers the call with the core's result (as the WebSocket ack shows it), on the session's event loop. */
-  void answer(McpSession s, McpReply reply, Future<? extends AckResult> result, Function<ObjectNode, String> text) {
-    onContext(s, result, (r, failure) -> {
-      if (failure != null) {
-        reply.result(failure(s, failure));
+  /** Answers the call with the session's ack result, or its error as an {@code isError} result. */
+  void answer(McpSession s, McpReply reply, Future<ObjectNode> result, Function<ObjectNode, String> text) {
+    result.onComplete(ar -> {
+      if (ar.failed()) {
+        reply.result(failure(s, ar.cause()));
       } else {
-        ObjectNode json = wire(r);
-        reply.result(ToolArgs.ok(text.apply(json), json));
+        reply.result(ToolArgs.ok(text.apply(ar.result()), ar.result()));
       }
     });
+  }
+
+  /** Publishes an event through the session: the ack's {@code event_id}, {@code offset}, ... */
+  Future<ObjectNode> publish(McpSession s, Event event) {
+    ObjectNode f = McpSession.frame("publish");
+    f.set("event", wire(event));
+    return s.request(f);
   }
 
   /** @return an event as JSON, as the WebSocket protocol writes it */
@@ -181,17 +187,11 @@ final class McpTools {
     return face.codec().parseObject(face.codec().encodeEvent(event));
   }
 
-  /** @return a typed result as JSON, in the shape of the WebSocket ack's {@code result} */
-  ObjectNode wire(AckResult result) {
-    return face.codec().parseObject(face.codec().encodeResult(result));
-  }
-
   ObjectNode failure(McpSession s, Throwable cause) {
     if (cause instanceof ProtocolException pe) {
-      face.access().error(pe.code());
       return ToolArgs.failed(pe.code(), pe.getMessage());
     }
-    LOG.error("MCP tool call of session {} failed", s.sessionId(), cause);
+    LOG.error("MCP tool call of session {} failed", s.mcpSessionId(), cause);
     return ToolArgs.failed(ErrorCode.INTERNAL, "the server could not complete this call");
   }
 

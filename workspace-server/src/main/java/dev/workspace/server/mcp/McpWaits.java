@@ -121,7 +121,7 @@ final class McpWaits {
     }
     payload.put("text", a.string("text", true));
     Event event = tools.event(EventNames.AGENT_RESPONSE, "agent:" + to, payload, null, eventId, false);
-    tools.answer(s, reply, face.core().publish(s, event), r -> "replied to " + to + " (event " + r.path("event_id")
+    tools.answer(s, reply, tools.publish(s, event), r -> "replied to " + to + " (event " + r.path("event_id")
         .asText() + ")");
   }
 }

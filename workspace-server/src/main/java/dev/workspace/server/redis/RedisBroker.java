@@ -13,9 +13,8 @@ import dev.workspace.server.core.Audience;
 import dev.workspace.server.core.Broker;
 import dev.workspace.server.core.Delivery;
 import dev.workspace.server.core.HistoryPage;
-import dev.workspace.server.core.LocalSessions;
+import dev.workspace.server.core.DeliverySink;
 import dev.workspace.server.core.Published;
-import dev.workspace.server.core.SessionRef;
 import dev.workspace.server.core.StreamKey;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -42,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * here, appends the result to the stream's history and publishes it: offset order is publish order, and every node
  * (this one too) delivers events to its sessions from its pub/sub connection, in that order. A node subscribes
  * only to the audiences it has local receivers for ({@link #interest}); agents' patterns are matched on the node by
- * {@link LocalSessions}, never by Redis.
+ * {@link DeliverySink}, never by Redis.
  *
  * <p>Per stream of interest the node remembers the last offset it delivered. A missing offset (after a reconnect
  * or any hole) is read back from history before later events; events no longer in history, a stream whose epoch
@@ -86,7 +85,7 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
   private final Map<Ref, Track> tracks = new ConcurrentHashMap<>();
   private final Map<Ref, AtomicLong> unreplicated = new ConcurrentHashMap<>();
   private final Set<String> workspaces = ConcurrentHashMap.newKeySet();
-  private volatile LocalSessions sink;
+  private volatile DeliverySink sink;
 
   RedisBroker(RedisLink link, FrameCodec codec, String nodeId, int channelHistory, int inboxHistory) {
     this.link = link;
@@ -97,7 +96,7 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
   }
 
   @Override
-  public Future<Void> start(LocalSessions sink) {
+  public Future<Void> start(DeliverySink sink) {
     this.sink = sink;
     return link.start();
   }
@@ -310,10 +309,7 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
   private void control(String message) {
     String[] f = message.split("\t", -1);
     if (f.length == 5 && f[0].equals("C") && f[1].equals("replace")) {
-      SessionRef s = sink.session(f[2], f[3]);
-      if (s != null && s.sessionId().equals(f[4])) {
-        s.replaced();
-      }
+      sink.replace(f[2], f[3], f[4]);
     }
   }
 

@@ -154,6 +154,16 @@ public final class RedisDirectory implements Directory, RedisLink.Listener {
   }
 
   @Override
+  public Future<Reach> reach(String workspace, String agentId) {
+    if (!link.commandsUp()) {
+      return agent(workspace, agentId).map(r -> new Reach(r, false));
+    }
+    Future<AgentRecord> record = agent(workspace, agentId);
+    Future<Boolean> kept = inboxKept(workspace, agentId);
+    return Future.all(record, kept).map(v -> new Reach(record.result(), record.result() == null && kept.result()));
+  }
+
+  @Override
   public Future<Boolean> inboxKept(String workspace, String agentId) {
     return link.send(Request.cmd(Command.EXISTS).arg(RedisKeys.departed(workspace, agentId)))
         .map(r -> r.toLong() == 1L);

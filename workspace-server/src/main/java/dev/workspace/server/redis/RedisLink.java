@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,6 +108,8 @@ final class RedisLink {
   private Context context;
   private Redis client;
   private volatile RedisConnection commands;
+  private final Set<String> scriptsSent = new java.util.HashSet<>();
+  private RedisConnection scriptsSentOn;
   private volatile Progress progress = new Progress();
   private RedisConnection pubsub;
   private volatile State state = State.DOWN;
@@ -267,6 +270,18 @@ final class RedisLink {
    * @return its reply
    */
   Future<Response> eval(RedisScripts.Script script, List<String> keys, Object... args) {
+    // The first call of a script on a connection sends its source: an EVALSHA that met NOSCRIPT would be retried
+    // after later commands of the same sender, out of their order.
+    RedisConnection c = commands;
+    synchronized (scriptsSent) {
+      if (c != scriptsSentOn) {
+        scriptsSent.clear();
+        scriptsSentOn = c;
+      }
+      if (scriptsSent.add(script.sha())) {
+        return send(scriptRequest(Command.EVAL, script.source(), keys, args));
+      }
+    }
     return send(scriptRequest(Command.EVALSHA, script.sha(), keys, args)).recover(e -> {
       if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
         return send(scriptRequest(Command.EVAL, script.source(), keys, args));

@@ -10,9 +10,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,7 +49,6 @@ class PresenceInterestTest {
     final boolean counted;
     volatile List<String> patterns;
     volatile SubscriptionTrie<Boolean> trie;
-    final Set<String> channels = ConcurrentHashMap.newKeySet();
     final LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
 
     Probe(String agent, List<String> patterns, boolean counted) {
@@ -103,11 +100,6 @@ class PresenceInterestTest {
     @Override
     public Collection<String> patterns() {
       return patterns;
-    }
-
-    @Override
-    public Set<String> channels() {
-      return channels;
     }
 
     @Override

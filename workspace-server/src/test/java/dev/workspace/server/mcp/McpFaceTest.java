@@ -38,8 +38,12 @@ class McpFaceTest {
   }
 
   private void startServer(Consumer<McpOptions> mcp) {
+    startNode(o -> mcp.accept(o.getMcp()));
+  }
+
+  private void startNode(Consumer<ServerOptions> configure) {
     ServerOptions options = TestServers.options();
-    mcp.accept(options.getMcp());
+    configure.accept(options);
     server = TestServers.start(options);
     http = new McpHttp(vertx, server.port());
   }
@@ -241,7 +245,10 @@ class McpFaceTest {
 
   @Test
   void theRateAndBodyLimitsSayWhich() {
-    startServer(o -> o.setRequestsPerSecond(1).setRequestBurst(2).setMaxBodySize(512));
+    startNode(o -> {
+      o.setMaxFramesPerSecond(1).setFrameBurst(2);
+      o.getMcp().setMaxBodySize(512);
+    });
     String s = http.open();
     assertEquals(200, http.call(s, 1, "ping", "{}").status());
     McpHttp.Answer limited = http.call(s, 2, "ping", "{}");

@@ -10,11 +10,9 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -29,19 +27,14 @@ public final class RawClient implements AutoCloseable {
 
   private final WebSocketClient client;
   private final WebSocket socket;
-  private final LinkedBlockingQueue<ObjectNode> frames = new LinkedBlockingQueue<>();
+  private final FrameQueue frames = new FrameQueue(WAIT);
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
   private final AtomicInteger ids = new AtomicInteger();
 
   private RawClient(WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
-    socket.textMessageHandler(text -> {
-      ObjectNode f = FrameCodec.DEFAULT.parseObject(text);
-      synchronized (frames) {
-        frames.add(f);
-      }
-    });
+    socket.textMessageHandler(text -> frames.add(FrameCodec.DEFAULT.parseObject(text)));
     socket.closeHandler(v -> closed.complete(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode()));
   }
 
@@ -138,25 +131,12 @@ public final class RawClient implements AutoCloseable {
 
   /** @return the next frame, waiting up to {@link #WAIT} */
   public ObjectNode next() {
-    try {
-      ObjectNode f = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      if (f == null) {
-        throw new AssertionError("no frame within " + WAIT.toMillis() + " ms");
-      }
-      return f;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return frames.next();
   }
 
   /** @return the next {@code event} frame's event, failing if another kind of frame comes first */
   public ObjectNode nextEvent() {
-    ObjectNode f = next();
-    if (!"event".equals(f.path("type").asText())) {
-      throw new AssertionError("expected an event, got " + f);
-    }
-    return (ObjectNode) f.get("event");
+    return frames.nextEvent();
   }
 
   /**
@@ -166,31 +146,7 @@ public final class RawClient implements AutoCloseable {
    * @return the frame
    */
   public ObjectNode take(Predicate<ObjectNode> match) {
-    List<ObjectNode> skipped = new ArrayList<>();
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    try {
-      while (true) {
-        long left = deadline - System.nanoTime();
-        ObjectNode f = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
-        if (f == null) {
-          throw new AssertionError("no matching frame within " + WAIT.toMillis() + " ms; got " + skipped);
-        }
-        if (match.test(f)) {
-          List<ObjectNode> rest = new ArrayList<>();
-          // Under the lock the handler adds with, so that a frame arriving meanwhile cannot jump the queue.
-          synchronized (frames) {
-            frames.drainTo(rest);
-            frames.addAll(skipped);
-            frames.addAll(rest);
-          }
-          return f;
-        }
-        skipped.add(f);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return frames.take(match);
   }
 
   /**
@@ -200,10 +156,7 @@ public final class RawClient implements AutoCloseable {
   public void assertNothingElse() {
     String id = "sync" + ids.incrementAndGet();
     send("{\"type\":\"ping\",\"id\":\"" + id + "\"}");
-    ObjectNode f = next();
-    if (!"pong".equals(f.path("type").asText()) || !id.equals(f.path("id").asText())) {
-      throw new AssertionError("expected nothing more, got " + f);
-    }
+    frames.assertNextIsPong(id);
   }
 
   /** @return the close code the server sent, waiting up to {@link #WAIT} */
@@ -232,9 +185,7 @@ public final class RawClient implements AutoCloseable {
 
   /** @return the frames received and not yet taken */
   public List<ObjectNode> drain() {
-    List<ObjectNode> out = new ArrayList<>();
-    frames.drainTo(out);
-    return out;
+    return frames.drain();
   }
 
   @Override

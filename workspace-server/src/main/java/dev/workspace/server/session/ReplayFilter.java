@@ -1,4 +1,4 @@
-package dev.workspace.server.edge;
+package dev.workspace.server.session;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,4 +1,4 @@
-package dev.workspace.server.edge;
+package dev.workspace.server.session;
 
 import dev.workspace.model.AckResult;
 import java.util.List;
@@ -8,9 +8,9 @@ import java.util.List;
  * (none included) and every other character matches itself. {@code team-*} allows {@code team-a} and
  * {@code team-}; {@code *} allows every channel.
  */
-final class ChannelPermissions {
+public final class ChannelPermissions {
   /** Every channel allowed: open mode, or a token without a {@code channels} claim. */
-  static final ChannelPermissions ALL = new ChannelPermissions(null);
+  public static final ChannelPermissions ALL = new ChannelPermissions(null);
 
   private final List<String> patterns;
 
@@ -22,12 +22,12 @@ final class ChannelPermissions {
    * @param patterns the token's patterns, or {@code null} for every channel
    * @return the permissions
    */
-  static ChannelPermissions of(List<String> patterns) {
+  public static ChannelPermissions of(List<String> patterns) {
     return patterns == null ? ALL : new ChannelPermissions(List.copyOf(patterns));
   }
 
   /** @return whether some channels are not allowed */
-  boolean restricted() {
+  public boolean restricted() {
     return patterns != null;
   }
 
@@ -37,7 +37,7 @@ final class ChannelPermissions {
    * @param result the result
    * @return the channels of {@code result} these permissions allow
    */
-  AckResult.ChannelList filterChannelList(AckResult.ChannelList result) {
+  public AckResult.ChannelList filterChannelList(AckResult.ChannelList result) {
     if (!restricted()) {
       return result;
     }
@@ -48,7 +48,7 @@ final class ChannelPermissions {
    * @param channel a channel name
    * @return whether the agent may join it, post to it, and read its history and members
    */
-  boolean allows(String channel) {
+  public boolean allows(String channel) {
     if (patterns == null) {
       return true;
     }
@@ -64,7 +64,7 @@ final class ChannelPermissions {
    * @param pattern a candidate pattern
    * @return whether it is 1-128 characters of the channel-name alphabet and {@code *}
    */
-  static boolean isValidPattern(String pattern) {
+  public static boolean isValidPattern(String pattern) {
     if (pattern.isEmpty() || pattern.length() > 128) {
       return false;
     }
@@ -79,8 +79,12 @@ final class ChannelPermissions {
     return true;
   }
 
-  /** Glob match with {@code *} only, linear in practice: the classic two-pointer walk with one backtrack point. */
-  static boolean matches(String pattern, String text) {
+  /**
+   * @param pattern a glob where {@code *} matches any run of characters
+   * @param text the text
+   * @return whether it matches (linear in practice: the two-pointer walk with one backtrack point)
+   */
+  public static boolean matches(String pattern, String text) {
     int p = 0;
     int t = 0;
     int star = -1;

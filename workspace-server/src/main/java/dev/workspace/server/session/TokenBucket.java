@@ -1,10 +1,10 @@
-package dev.workspace.server.edge;
+package dev.workspace.server.session;
 
 /**
  * A token bucket: holds at most {@code burst} tokens, refilled at {@code perSecond}; each frame takes one. Not
  * thread-safe: each connection owns its buckets on its event loop.
  */
-final class TokenBucket {
+public final class TokenBucket {
   private final double capacity;
   private final double perNano;
   private double tokens;
@@ -15,7 +15,7 @@ final class TokenBucket {
    * @param burst capacity, at least 1
    * @param now {@link System#nanoTime()}
    */
-  TokenBucket(int perSecond, int burst, long now) {
+  public TokenBucket(int perSecond, int burst, long now) {
     this.capacity = burst;
     this.perNano = perSecond / 1e9;
     this.tokens = burst;
@@ -26,7 +26,7 @@ final class TokenBucket {
    * @param now {@link System#nanoTime()}
    * @return whether a token was taken
    */
-  boolean tryTake(long now) {
+  public boolean tryTake(long now) {
     tokens = Math.min(capacity, tokens + (now - last) * perNano);
     last = now;
     if (tokens >= 1) {

@@ -1,0 +1,187 @@
+package dev.workspace.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs B1, B3, B4, B5 and B6 against the workspace server, NATS over WebSocket and TCP, and Redis pub/sub, each
+ * started here as its own process on loopback, interleaved and repeated; then writes {@code BENCHMARKS.md} and its
+ * charts. Every server it started is stopped before it returns.
+ *
+ * <pre>scripts/bench [--quick | --tiny] [--out DIR] [--no-profile]</pre>
+ *
+ * <p>The full run takes about twenty minutes and writes to {@code docs/}; {@code --quick} about three minutes and
+ * writes to {@code benchmarks/target/bench-quick/}; {@code --tiny} a few seconds (the harness's own test).
+ */
+public final class Harness {
+  /**
+   * Largest fan-out measured through nats.java: it keeps several threads and buffers per connection, which a
+   * thousand connections in one load generator cannot afford, so B1 at N=1,000 and B6 speak NATS's text protocol
+   * over Vert.x TCP instead, like the WebSocket peer.
+   */
+  static final int JNATS_MAX_SUBSCRIBERS = 100;
+
+  private Harness() {
+  }
+
+  /**
+   * @param args see the class comment
+   * @throws Exception when the run cannot start or a server fails
+   */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> flags = flags(args);
+    Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+    String mode = flags.containsKey("--tiny") ? "tiny" : flags.containsKey("--quick") ? "quick" : "full";
+    Settings settings = switch (mode) {
+      case "tiny" -> Settings.tiny();
+      case "quick" -> Settings.quick();
+      default -> Settings.full();
+    };
+    Path out = Path.of(flags.getOrDefault("--out", mode.equals("full") ? root.resolve("docs").toString()
+        : root.resolve("benchmarks/target/bench-" + mode).toString()));
+    boolean profile = !flags.containsKey("--no-profile") && !mode.equals("tiny");
+    run(root, out, mode, settings, profile);
+  }
+
+  /**
+   * Runs everything and writes the report.
+   *
+   * @param root the repository root
+   * @param out where {@code BENCHMARKS.md} and the charts go
+   * @param mode full, quick or tiny
+   * @param settings the sizes and durations
+   * @param profile whether the workspace server runs under JFR, summarised in the report
+   * @return the report written
+   * @throws Exception when the run cannot start
+   */
+  public static Path run(Path root, Path out, String mode, Settings settings, boolean profile) throws Exception {
+    Path work = root.resolve("benchmarks/target/bench-run-" + mode);
+    Files.createDirectories(work);
+    Environment env = Environment.describe(settings, mode);
+    Results results = new Results();
+    List<String> failures = new ArrayList<>();
+    List<ServerProcess> servers = new ArrayList<>();
+    Vertx vertx = Vertx.vertx();
+    Path jfr = work.resolve("workspace.jfr");
+    Files.deleteIfExists(jfr);
+    String profileSummary = null;
+    try {
+      Servers s = Servers.start(root, work, servers, profile ? jfr : null);
+      NatsTextPeer natsWs = new NatsTextPeer(vertx, "NATS (WebSocket)", "nats-ws", s.nats(), s.natsWsPort(), true,
+          settings.payloadBytes());
+      NatsTextPeer natsText = new NatsTextPeer(vertx, "NATS (TCP, text protocol)", "nats-tcp", s.nats(),
+          s.natsPort(), false, settings.payloadBytes());
+      List<Peer> peers = List.of(
+          new WorkspacePeer(vertx, "workspace (WebSocket)", "workspace", s.workspace(), s.workspacePort(),
+              s.workspacePort(), settings.payloadBytes()),
+          natsWs,
+          new JnatsPeer(s.nats(), s.natsPort(), settings.payloadBytes(), natsText),
+          new RedisPeer(vertx, s.redis(), s.redisPort(), settings.payloadBytes()));
+      Peer oneNode = new WorkspacePeer(vertx, "workspace, one node of the cluster", "workspace-cluster",
+          s.nodeA(), s.nodeAPort(), s.nodeAPort(), settings.payloadBytes());
+      Peer twoNodes = new WorkspacePeer(vertx, "workspace, across two nodes", "workspace-cluster", s.nodeB(),
+          s.nodeBPort(), s.nodeAPort(), settings.payloadBytes());
+      RedisConnection stats = Scenarios.await(Redis.createClient(vertx, "redis://127.0.0.1:" + s.clusterRedisPort())
+          .connect(), 30);
+      Scenarios.RedisStats publishes = () -> commandCalls(stats, "publish");
+      Scenarios sc = new Scenarios(vertx, settings, results);
+      for (int r = 0; r < settings.repeats(); r++) {
+        List<Peer> order = rotate(peers, r);
+        System.out.printf("repeat %d of %d%n", r + 1, settings.repeats());
+        for (int n : settings.fanOuts()) {
+          for (Peer p : order) {
+            Peer q = n > JNATS_MAX_SUBSCRIBERS && p instanceof JnatsPeer ? natsText : p;
+            attempt(failures, "B1 N=" + n + " " + q.name(), () -> sc.fanOut(q, n, 0));
+          }
+        }
+        for (Peer p : order) {
+          attempt(failures, "B3 " + p.name(), () -> sc.requestReply(p));
+        }
+        int wildN = settings.fanOuts().contains(100) ? 100 : settings.fanOuts().get(settings.fanOuts().size() - 1);
+        for (Peer p : order) {
+          attempt(failures, "B4 " + p.name(), () -> sc.wildcards(p, wildN, settings.bystanders(),
+              settings.patternsEach()));
+        }
+        attempt(failures, "B5", () -> sc.crossNode(oneNode, twoNodes, s.clusterRedis(),
+            settings.crossNodeSubscribers(), settings.crossNodeEventsPerSecond(), publishes));
+        for (Peer p : order) {
+          attempt(failures, "B6 " + p.name(), () -> sc.idleConnections(p, settings.idleAgents(), p.server(),
+              p.key().equals("workspace") ? s.workspacePort() : -1));
+        }
+      }
+      stats.close();
+      env.finish(s);
+    } finally {
+      for (int i = servers.size() - 1; i >= 0; i--) {
+        servers.get(i).stop();
+      }
+      Scenarios.await(vertx.close(), 60);
+    }
+    if (profile && Files.exists(jfr)) {
+      profileSummary = Profile.summarize(jfr, 25);
+    }
+    Path report = Report.write(out, env, settings, results, failures, profileSummary);
+    System.out.println("wrote " + report);
+    return report;
+  }
+
+  private static long commandCalls(RedisConnection conn, String command) {
+    String info = Scenarios.await(conn.send(Request.cmd(Command.INFO).arg("commandstats")), 30).toString();
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("cmdstat_" + command + ":")) {
+        for (String part : line.substring(line.indexOf(':') + 1).split(",")) {
+          if (part.startsWith("calls=")) {
+            return Long.parseLong(part.substring(6));
+          }
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static void attempt(List<String> failures, String what, Runnable run) {
+    long t0 = System.nanoTime();
+    try {
+      run.run();
+      System.out.printf("  %-50s %.1f s%n", what, (System.nanoTime() - t0) / 1e9);
+    } catch (RuntimeException e) {
+      Throwable c = e;
+      while (c.getCause() != null) {
+        c = c.getCause();
+      }
+      String msg = what + ": " + c;
+      System.out.println("  FAILED " + msg);
+      failures.add(msg);
+    }
+  }
+
+  private static <T> List<T> rotate(List<T> list, int by) {
+    List<T> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      out.add(list.get((i + by) % list.size()));
+    }
+    return out;
+  }
+
+  private static Map<String, String> flags(String[] args) {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--out")) {
+        out.put(args[i], args[++i]);
+      } else if (args[i].startsWith("--")) {
+        out.put(args[i], "");
+      } else {
+        throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    return out;
+  }
+}

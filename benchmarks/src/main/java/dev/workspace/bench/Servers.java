@@ -1,0 +1,93 @@
+package dev.workspace.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The servers of one benchmark run, each its own process on loopback: the workspace server, NATS (TCP and
+ * WebSocket listeners), Redis for pub/sub, and for B5 a second Redis joining two workspace nodes.
+ *
+ * <p>The workspace nodes run with {@code --max-frames-per-second 0}: the default limit (5,000 frames per second per
+ * connection) guards a node against one misbehaving client, and a benchmark publisher deliberately sends more than
+ * that from one connection; NATS and Redis have no such limit, so it is off to measure the same thing on each.
+ * {@code --max-subscriptions 1000} lets one B4 bystander hold 1,000 patterns. {@code --log-level warn} keeps a line
+ * per connect out of the measurements; Vert.x's blocked-thread warnings still reach the log, which B6 counts.
+ */
+record Servers(ServerProcess workspace, int workspacePort, ServerProcess nats, int natsPort, int natsWsPort,
+    ServerProcess redis, int redisPort, ServerProcess clusterRedis, int clusterRedisPort, ServerProcess nodeA,
+    int nodeAPort, ServerProcess nodeB, int nodeBPort) {
+
+  /** Flags every workspace node of the benchmark gets. */
+  static final List<String> WORKSPACE_FLAGS = List.of("--host", "127.0.0.1", "--max-frames-per-second", "0",
+      "--max-subscriptions", "1000", "--log-level", "warn");
+
+  /** JVM options of every workspace node. */
+  static final List<String> WORKSPACE_JVM = List.of("-Xms256m", "-Xmx1g");
+
+  static Servers start(Path root, Path work, List<ServerProcess> started, Path jfr) throws IOException {
+    Path jar = root.resolve("workspace-server/target/workspace-server-0.1.0-SNAPSHOT.jar");
+    if (!Files.exists(jar)) {
+      throw new IOException("build first: " + jar + " is missing (scripts/bench builds it)");
+    }
+    int redisPort = ServerProcess.freePort();
+    started.add(ServerProcess.start("redis", redis(redisPort), work.resolve("redis.log"), redisPort));
+    ServerProcess redis = started.get(started.size() - 1);
+
+    int natsPort = ServerProcess.freePort();
+    int natsWsPort = ServerProcess.freePort();
+    Path conf = work.resolve("nats.conf");
+    Files.writeString(conf, "listen: \"127.0.0.1:" + natsPort + "\"\nwebsocket {\n  listen: \"127.0.0.1:" + natsWsPort
+        + "\"\n  no_tls: true\n}\n");
+    ServerProcess nats = ServerProcess.start("nats", List.of("nats-server", "-c", conf.toString()),
+        work.resolve("nats.log"), natsPort);
+    started.add(nats);
+
+    int port = ServerProcess.freePort();
+    List<String> cmd = new ArrayList<>(java());
+    if (jfr != null) {
+      cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
+    }
+    cmd.addAll(List.of("-jar", jar.toString(), "--port", Integer.toString(port)));
+    cmd.addAll(WORKSPACE_FLAGS);
+    ServerProcess workspace = ServerProcess.start("workspace", cmd, work.resolve("workspace.log"), port);
+    started.add(workspace);
+
+    int clusterRedisPort = ServerProcess.freePort();
+    ServerProcess clusterRedis = ServerProcess.start("cluster redis", redis(clusterRedisPort),
+        work.resolve("cluster-redis.log"), clusterRedisPort);
+    started.add(clusterRedis);
+    int aPort = ServerProcess.freePort();
+    ServerProcess a = ServerProcess.start("node a", node(jar, aPort, clusterRedisPort, "bench-a"),
+        work.resolve("node-a.log"), aPort);
+    started.add(a);
+    int bPort = ServerProcess.freePort();
+    ServerProcess b = ServerProcess.start("node b", node(jar, bPort, clusterRedisPort, "bench-b"),
+        work.resolve("node-b.log"), bPort);
+    started.add(b);
+    return new Servers(workspace, port, nats, natsPort, natsWsPort, redis, redisPort, clusterRedis,
+        clusterRedisPort, a, aPort, b, bPort);
+  }
+
+  private static List<String> java() {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(WORKSPACE_JVM);
+    return cmd;
+  }
+
+  private static List<String> node(Path jar, int port, int redisPort, String id) {
+    List<String> cmd = new ArrayList<>(java());
+    cmd.addAll(List.of("-jar", jar.toString(), "--port", Integer.toString(port), "--redis",
+        "redis://127.0.0.1:" + redisPort, "--node-id", id));
+    cmd.addAll(WORKSPACE_FLAGS);
+    return cmd;
+  }
+
+  private static List<String> redis(int port) {
+    return List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no", "--maxclients", "15000", "--protected-mode", "no");
+  }
+}
