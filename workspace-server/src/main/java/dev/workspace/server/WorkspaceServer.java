@@ -147,7 +147,9 @@ public final class WorkspaceServer {
     node.files = files;
     node.options = options;
     node.sessions = sessions;
-    rest.operations(new OpsApi(codec, nodeId, options.getRedisUri() != null, node.status, broker, sessions, metrics));
+    String redis = options.getRedisUri() == null ? null
+        : dev.workspace.server.redis.RedisEndpoints.parse(options.getRedisUri()).describe();
+    rest.operations(new OpsApi(codec, nodeId, redis, node.status, broker, sessions, metrics));
     node.mcp = mcp;
     if (inboxSweep >= 0) {
       node.timers.add(inboxSweep);

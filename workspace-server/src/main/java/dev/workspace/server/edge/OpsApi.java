@@ -19,6 +19,7 @@ public final class OpsApi {
   private final FrameCodec codec;
   private final String nodeId;
   private final boolean clustered;
+  private final String redis;
   private final NodeStatus status;
   private final Broker broker;
   private final LocalSessions sessions;
@@ -27,17 +28,19 @@ public final class OpsApi {
   /**
    * @param codec the codec whose mapper writes the answers
    * @param nodeId the node's id
-   * @param clustered whether the node runs with Redis
+   * @param redis how the node reaches Redis ({@code standalone}, {@code sentinel} or {@code cluster}, then where,
+   *     without passwords), or {@code null} for a node alone in memory
    * @param status whether the node is draining, and since when it runs
    * @param broker asked whether Redis is reachable
    * @param sessions the node's sessions, counted
    * @param metrics the node's meters
    */
-  public OpsApi(FrameCodec codec, String nodeId, boolean clustered, NodeStatus status, Broker broker,
+  public OpsApi(FrameCodec codec, String nodeId, String redis, NodeStatus status, Broker broker,
       LocalSessions sessions, ServerMetrics metrics) {
     this.codec = codec;
     this.nodeId = nodeId;
-    this.clustered = clustered;
+    this.clustered = redis != null;
+    this.redis = redis;
     this.status = status;
     this.broker = broker;
     this.sessions = sessions;
@@ -76,6 +79,10 @@ public final class OpsApi {
         .put("draining", status.draining()).put("ready", !status.draining() && broker.isReady())
         .put("sessions", sessions.size()).put("workspaces", byWorkspace.size())
         .put("channels", sessions.channelCount());
+    if (redis != null) {
+      int space = redis.indexOf(' ');
+      body.putObject("redis").put("mode", space < 0 ? redis : redis.substring(0, space)).put("endpoints", redis);
+    }
     ObjectNode per = body.putObject("sessions_by_workspace");
     byWorkspace.forEach(per::put);
     json(ctx, 200, body);

@@ -74,6 +74,7 @@ class RedisClusterModeTest {
 
     WorkspaceServer a = cluster.node(cluster.options("node-a").setRedisUri(redis.uri()));
     WorkspaceServer b = cluster.node(cluster.options("node-b").setRedisUri(redis.uri()));
+    assertEquals("cluster", ClusterFixture.json(cluster.get(a, "/info")).get("redis").get("mode").asText());
     Map<String, RawClient> alices = new LinkedHashMap<>();
     Map<String, RawClient> bobs = new LinkedHashMap<>();
     Map<String, String> epochs = new LinkedHashMap<>();

@@ -88,6 +88,9 @@ class SentinelFailoverTest {
     epochs.put(onA, join(onA, "seq").get("epoch").asText());
     epochs.put(onB, join(onB, "seq").get("epoch").asText());
     cluster.quiet(a, pub, onA, onB);
+    JsonNode info = ClusterFixture.json(cluster.get(a, "/info")).get("redis");
+    assertEquals("sentinel", info.get("mode").asText(), info::toString);
+    assertTrue(info.get("endpoints").asText().contains("primary 'main'"), info::toString);
 
     Set<String> acked = new LinkedHashSet<>();
     Set<String> ackedWithoutOffset = new LinkedHashSet<>();
