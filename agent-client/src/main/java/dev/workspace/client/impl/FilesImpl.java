@@ -184,18 +184,19 @@ final class FilesImpl implements WorkspaceFiles {
           } else if (e.agentId() != null) {
             req.putHeader("X-Agent-Id", e.agentId());
           }
-          return body.apply(req);
+          // The response is paused, or its body taken, in the request's own callback: a continuation added
+          // further down the chain may run later, on another thread, after the response's data went by.
+          return body.apply(req).compose(res -> {
+            if (res.statusCode() / 100 == 2) {
+              res.pause();
+              return Future.succeededFuture(res);
+            }
+            return res.body().transform(ar -> Future.failedFuture(failure(what, res.statusCode(),
+                ar.succeeded() && ar.result().length() <= MAX_ERROR_BODY ? ar.result().toString() : null)));
+          });
         })
         .recover(x -> Future.failedFuture(x instanceof WorkspaceException ? x
-            : new WorkspaceException(FailureKind.UNAVAILABLE, what + " failed: " + x.getMessage())))
-        .compose(res -> {
-          if (res.statusCode() / 100 == 2) {
-            res.pause();
-            return Future.succeededFuture(res);
-          }
-          return res.body().transform(ar -> Future.failedFuture(failure(what, res.statusCode(),
-              ar.succeeded() && ar.result().length() <= MAX_ERROR_BODY ? ar.result().toString() : null)));
-        });
+            : new WorkspaceException(FailureKind.UNAVAILABLE, what + " failed: " + x.getMessage())));
   }
 
   private static WorkspaceException failure(String what, int status, String body) {
