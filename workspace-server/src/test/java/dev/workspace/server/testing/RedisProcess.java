@@ -110,20 +110,33 @@ public final class RedisProcess implements AutoCloseable {
       cmd.addAll(List.of("--appendonly", "no"));
     }
     cmd.addAll(extra);
+    process = launch(cmd, dir.resolve("redis.log"), port);
+  }
+
+  /**
+   * Starts a Redis program and waits until it answers {@code PING} on its port, up to 10 s.
+   *
+   * @param cmd the program and its arguments
+   * @param log the file its output is appended to
+   * @param port the loopback port it listens on
+   * @return the running process
+   */
+  static Process launch(List<String> cmd, Path log, int port) {
+    Process p;
     try {
-      process = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
+      p = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     } catch (IOException e) {
-      throw new AssertionError("could not start " + binary, e);
+      throw new AssertionError("could not start " + cmd.get(0), e);
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError("redis-server exited at start; see " + dir.resolve("redis.log"));
+      if (!p.isAlive()) {
+        throw new AssertionError(cmd.get(0) + " exited at start; see " + log);
       }
       try (RespClient c = RespClient.connect(port)) {
         if ("PONG".equals(c.call("PING"))) {
-          return;
+          return p;
         }
       } catch (RuntimeException notYet) {
         // Not listening yet.
@@ -135,7 +148,8 @@ public final class RedisProcess implements AutoCloseable {
         throw new AssertionError(e);
       }
     }
-    throw new AssertionError("redis-server did not answer PING within 10 s on port " + port);
+    p.destroyForcibly();
+    throw new AssertionError(cmd.get(0) + " did not answer PING within 10 s on port " + port);
   }
 
   private static String findBinary() {

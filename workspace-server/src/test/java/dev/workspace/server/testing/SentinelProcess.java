@@ -58,33 +58,8 @@ public final class SentinelProcess implements AutoCloseable {
   }
 
   private void launch() {
-    String binary = RedisProcess.findBinary("redis-sentinel", "redis-sentinel");
-    try {
-      process = new ProcessBuilder(binary, dir.resolve("sentinel.conf").toString()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("sentinel.log").toFile())).start();
-    } catch (IOException e) {
-      throw new AssertionError("could not start " + binary, e);
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError("redis-sentinel exited at start; see " + dir.resolve("sentinel.log"));
-      }
-      try (RespClient c = RespClient.connect(port)) {
-        if ("PONG".equals(c.call("PING"))) {
-          return;
-        }
-      } catch (RuntimeException notYet) {
-        // Not listening yet.
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError("redis-sentinel did not answer PING within 10 s on port " + port);
+    process = RedisProcess.launch(List.of(RedisProcess.findBinary("redis-sentinel", "redis-sentinel"),
+        dir.resolve("sentinel.conf").toString()), dir.resolve("sentinel.log"), port);
   }
 
   /** @return a new blocking client to this sentinel */
