@@ -361,20 +361,21 @@ final class Scenarios {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  /** Polls the node's {@code workspace_sessions} gauge until it is {@code expected} (bounded). */
+  /** Polls the node's {@code workspace_sessions} gauges (one per workspace) until they sum to {@code expected}. */
   static void waitForSessions(int httpPort, long expected, long seconds) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
       try {
         String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
             .build(), HttpResponse.BodyHandlers.ofString()).body();
+        double sum = 0;
         for (String line : body.split("\n")) {
-          if (line.startsWith("workspace_sessions")) {
-            double v = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            if ((long) v == expected) {
-              return;
-            }
+          if (line.startsWith("workspace_sessions{") || line.startsWith("workspace_sessions ")) {
+            sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
           }
+        }
+        if ((long) sum == expected) {
+          return;
         }
       } catch (Exception e) {
         // the node is busy; ask again

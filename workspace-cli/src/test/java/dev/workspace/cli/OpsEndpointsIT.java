@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,12 +31,23 @@ class OpsEndpointsIT {
       JsonObject ready = Http.json(node.port, "/ready");
       assertEquals(true, ready.getBoolean("ready"));
       assertEquals(List.of(), ready.getJsonArray("reasons").getList());
+      PrometheusText up = PrometheusText.parse(Http.get(node.port, "/metrics").body());
+      assertEquals(Map.of("workspace_redis_link{state=\"closed\"}", 0.0, "workspace_redis_link{state=\"down\"}", 0.0,
+          "workspace_redis_link{state=\"ready\"}", 1.0, "workspace_redis_link{state=\"recovering\"}", 0.0),
+          up.family("workspace_redis_link", false));
+      assertEquals(0.0, up.value("workspace_redis_reconnects_total"));
+      assertTrue(up.value("workspace_redis_commands_total") > 0);
       redis.kill();
       JsonObject down = new JsonObject(Http.until(node.port, "/ready", r -> r.statusCode() == 503, WAIT).body());
       assertEquals(List.of("redis_unreachable"), down.getJsonArray("reasons").getList());
       assertEquals(false, Http.json(node.port, "/info").getBoolean("ready"));
+      assertEquals(0.0, PrometheusText.parse(Http.get(node.port, "/metrics").body())
+          .value("workspace_redis_link", "state", "ready"));
       redis.restart();
       Http.until(node.port, "/ready", r -> r.statusCode() == 200, WAIT);
+      PrometheusText back = PrometheusText.parse(Http.get(node.port, "/metrics").body());
+      assertEquals(1.0, back.value("workspace_redis_reconnects_total"));
+      assertEquals(1.0, back.value("workspace_redis_link", "state", "ready"));
       node.signalTerm();
       assertEquals(0, node.waitFor(WAIT), node.stderrText());
     }
@@ -66,10 +76,14 @@ class OpsEndpointsIT {
       assertEquals(2, info.getInteger("workspaces"));
       assertEquals(3, info.getInteger("channels"), "general in w1, general and ops in w2");
       assertEquals(new JsonObject().put("w1", 2).put("w2", 1), info.getJsonObject("sessions_by_workspace"));
+      assertEquals(3, info.getInteger("agents"));
+      assertEquals(0, info.getInteger("open_runs"));
       assertTrue(info.getLong("uptime_ms") > 0);
 
-      Map<String, Double> samples = prometheus(Http.get(node.port, "/metrics").body());
-      assertEquals(3.0, samples.get("workspace_sessions"));
+      PrometheusText metrics = PrometheusText.parse(Http.get(node.port, "/metrics").body());
+      assertEquals(Map.of("workspace_sessions{workspace=\"w1\"}", 2.0, "workspace_sessions{workspace=\"w2\"}", 1.0),
+          metrics.family("workspace_sessions", false));
+      Map<String, Double> samples = metrics.samples;
       assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes{")), "heap");
       assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("jvm_threads_live_threads")), "threads");
       assertTrue(samples.containsKey("process_files_open_files"), "file descriptors");
@@ -82,24 +96,5 @@ class OpsEndpointsIT {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
-  }
-
-  /** Parses Prometheus text: every sample line is {@code name{labels} value}; comments are # HELP and # TYPE. */
-  static Map<String, Double> prometheus(String text) {
-    Map<String, Double> out = new HashMap<>();
-    for (String line : text.split("\n")) {
-      if (line.isBlank()) {
-        continue;
-      }
-      if (line.startsWith("#")) {
-        assertTrue(line.startsWith("# HELP ") || line.startsWith("# TYPE "), line);
-        continue;
-      }
-      int space = line.lastIndexOf(' ');
-      String name = line.substring(0, space);
-      assertTrue(name.matches("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{.*})?"), line);
-      out.put(name, Double.parseDouble(line.substring(space + 1)));
-    }
-    return out;
   }
 }

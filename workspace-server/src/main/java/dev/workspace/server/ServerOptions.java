@@ -94,6 +94,7 @@ public final class ServerOptions {
   private final dev.workspace.server.files.FileOptions files;
   private final McpOptions mcp;
   private final RunOptions runs;
+  private final MetricsOptions metrics;
 
   /** Options with every default. */
   public ServerOptions() {
@@ -107,6 +108,7 @@ public final class ServerOptions {
     this.files = new dev.workspace.server.files.FileOptions();
     this.mcp = new McpOptions();
     this.runs = new RunOptions();
+    this.metrics = new MetricsOptions();
   }
 
   /**
@@ -125,6 +127,7 @@ public final class ServerOptions {
     this.files = new dev.workspace.server.files.FileOptions(other.files);
     this.mcp = new McpOptions(other.mcp);
     this.runs = new RunOptions(other.runs);
+    this.metrics = new MetricsOptions(other.metrics);
   }
 
   /**
@@ -210,6 +213,12 @@ public final class ServerOptions {
   @OptionGroup(name = "files", description = "Uploaded files: where they are kept, how large, how many, how long.")
   public dev.workspace.server.files.FileOptions getFiles() {
     return files;
+  }
+
+  /** @return what /metrics shows */
+  @OptionGroup(name = "metrics", description = "What /metrics shows.")
+  public MetricsOptions getMetrics() {
+    return metrics;
   }
 
   /** @return graceful shutdown on SIGTERM */

@@ -25,6 +25,10 @@ import dev.workspace.server.redis.RedisCluster;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -69,8 +73,14 @@ public final class WorkspaceServer {
    * @return the running node
    */
   public static Future<WorkspaceServer> start(ServerOptions options) {
-    Vertx vertx = Vertx.vertx();
-    return start(vertx, options, true).onFailure(e -> vertx.close());
+    ServerMetrics metrics = new ServerMetrics();
+    // Event-bus meters would cost a tagged lookup per delivery batch; the node counts deliveries itself.
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)))
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+        .build();
+    return start(vertx, options, true, metrics).onFailure(e -> vertx.close());
   }
 
   /**
@@ -81,10 +91,11 @@ public final class WorkspaceServer {
    * @return the running node
    */
   public static Future<WorkspaceServer> start(Vertx vertx, ServerOptions options) {
-    return start(vertx, options, false);
+    return start(vertx, options, false, new ServerMetrics());
   }
 
-  private static Future<WorkspaceServer> start(Vertx vertx, ServerOptions given, boolean ownsVertx) {
+  private static Future<WorkspaceServer> start(Vertx vertx, ServerOptions given, boolean ownsVertx,
+      ServerMetrics metrics) {
     ServerOptions options = new ServerOptions(given);
     if (options.getPort() == 0) {
       // Each event loop binds the same port; Vert.x shares a bound port between them, but port 0 would give each
@@ -115,6 +126,7 @@ public final class WorkspaceServer {
       } catch (IllegalArgumentException e) {
         return Future.failedFuture(e);
       }
+      cluster.meter(metrics);
       broker = cluster.broker();
       directory = cluster.directory();
       runTracker = cluster.runs();
@@ -136,9 +148,10 @@ public final class WorkspaceServer {
     WorkspaceCore core = new WorkspaceCore(nodeId, broker, directory, sessions, ServerOptions.DEFAULT_HISTORY_PAGE,
         ServerOptions.MAX_HISTORY_PAGE, options.getOutboundQueueBytes() / 2);
     core.runTracker(runTracker);
+    core.meters(metrics);
     directory.departures(core::departed);
     core.checkAttachments(new AttachmentCheck(files, directory, options.getFiles().getMaxAttachments()));
-    ServerMetrics metrics = new ServerMetrics(sessions::size);
+    metrics.bind(sessions, options.getMetrics().getWorkspaceLabelLimit());
     RestApi rest = new RestApi(options, codec, core, broker, metrics, auth)
         .files(new FilesApi(files, options.getFiles(), metrics));
     McpFace mcp = new McpFace(vertx, options, codec, core, auth, new FaceAccess(options, metrics));
@@ -149,7 +162,8 @@ public final class WorkspaceServer {
     node.sessions = sessions;
     String redis = options.getRedisUri() == null ? null
         : dev.workspace.server.redis.RedisEndpoints.parse(options.getRedisUri()).describe();
-    rest.operations(new OpsApi(codec, nodeId, redis, node.status, broker, sessions, metrics));
+    rest.operations(new OpsApi(codec, nodeId, redis, node.status, broker, sessions, metrics)
+        .counts(directory, runTracker));
     node.mcp = mcp;
     if (inboxSweep >= 0) {
       node.timers.add(inboxSweep);

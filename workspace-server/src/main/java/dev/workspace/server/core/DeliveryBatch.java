@@ -10,6 +10,9 @@ import java.util.List;
  * @param offset the event's offset in {@code stream}, or -1
  * @param frame the encoded {@code event} frame
  * @param sessionIds the receiving sessions on that event loop
+ * @param kind what kind of traffic it is, for the metrics
+ * @param dispatchedNanos when the node's fan-out took the event ({@link System#nanoTime()}), for the delivery latency
  */
-public record DeliveryBatch(String stream, long offset, byte[] frame, List<String> sessionIds) {
+public record DeliveryBatch(String stream, long offset, byte[] frame, List<String> sessionIds, EventKind kind,
+    long dispatchedNanos) {
 }

@@ -83,6 +83,14 @@ public interface Directory {
   Future<List<AgentRecord>> agents(String workspace);
 
   /**
+   * @param workspace the workspace
+   * @return how many agents are connected to it, on any node
+   */
+  default Future<Integer> agentCount(String workspace) {
+    return agents(workspace).map(List::size);
+  }
+
+  /**
    * Adds an agent to a channel, creating the channel when new.
    *
    * @return whether it was not yet a member

@@ -181,6 +181,15 @@ public final class LocalSessions implements DeliverySink {
     return out;
   }
 
+  /** @return how many subscription patterns this node's sessions hold, over every workspace */
+  public int patternCount() {
+    int n = 0;
+    for (InterestIndex interest : interestByWorkspace.values()) {
+      n += interest.size();
+    }
+    return n;
+  }
+
   /** @return how many channels have members on this node, over every workspace */
   public int channelCount() {
     return channelMembers.size();
@@ -204,6 +213,7 @@ public final class LocalSessions implements DeliverySink {
    */
   @Override
   public void dispatch(Delivery d) {
+    long now = System.nanoTime();
     Map<String, List<String>> byAddress = new HashMap<>(4);
     switch (d.audience().kind()) {
       case CHANNEL -> {
@@ -234,9 +244,14 @@ public final class LocalSessions implements DeliverySink {
       }
       default -> throw new IllegalStateException("unknown audience " + d.audience());
     }
+    if (byAddress.isEmpty()) {
+      return;
+    }
     String stream = d.stream() == null ? null : d.stream().toString();
+    EventKind kind = EventKind.of(d);
     for (Map.Entry<String, List<String>> e : byAddress.entrySet()) {
-      eventBus.send(e.getKey(), new DeliveryBatch(stream, d.offset(), d.frame(), e.getValue()), deliveryOptions);
+      eventBus.send(e.getKey(), new DeliveryBatch(stream, d.offset(), d.frame(), e.getValue(), kind, now),
+          deliveryOptions);
     }
   }
 
@@ -264,6 +279,14 @@ public final class LocalSessions implements DeliverySink {
           trie.remove(p, session);
         }
       }
+    }
+
+    synchronized int size() {
+      int n = 0;
+      for (List<String> patterns : indexed.values()) {
+        n += patterns.size();
+      }
+      return n;
     }
 
     synchronized Set<SessionRef> match(String eventName) {

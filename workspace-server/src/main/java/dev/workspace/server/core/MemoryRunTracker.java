@@ -245,6 +245,20 @@ public final class MemoryRunTracker implements RunTracker {
   }
 
   @Override
+  public Future<Integer> openRuns(java.util.Collection<String> workspaces) {
+    int n = 0;
+    for (String w : workspaces) {
+      Space s = spaces.get(w);
+      if (s != null) {
+        synchronized (s) {
+          n += s.open;
+        }
+      }
+    }
+    return Future.succeededFuture(n);
+  }
+
+  @Override
   public void sweep() {
     long now = System.currentTimeMillis();
     for (Space s : spaces.values()) {

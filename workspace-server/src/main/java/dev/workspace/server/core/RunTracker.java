@@ -95,6 +95,12 @@ public interface RunTracker {
     Event build(String runId, String requester, long seq);
   }
 
+  /**
+   * @param workspaces the workspaces to count
+   * @return how many runs are open in them, over every node
+   */
+  Future<Integer> openRuns(java.util.Collection<String> workspaces);
+
   /** Forgets runs whose retention passed; a tracker whose store expires keys itself does nothing. */
   default void sweep() {
   }

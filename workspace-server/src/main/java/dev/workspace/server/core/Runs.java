@@ -24,6 +24,7 @@ public final class Runs {
 
   private final RunTracker tracker;
   private final Directory directory;
+  private final CoreMeters meters;
 
   /**
    * How a direct event goes out after the run rules.
@@ -43,8 +44,18 @@ public final class Runs {
    * @param directory who is connected
    */
   public Runs(RunTracker tracker, Directory directory) {
+    this(tracker, directory, CoreMeters.NONE);
+  }
+
+  /**
+   * @param tracker where runs are kept
+   * @param directory who is connected
+   * @param meters counts the runs that enter each state
+   */
+  public Runs(RunTracker tracker, Directory directory, CoreMeters meters) {
     this.tracker = tracker;
     this.directory = directory;
+    this.meters = meters;
   }
 
   /** @return the tracker */
@@ -70,14 +81,21 @@ public final class Runs {
         if (rec == null) {
           return Future.failedFuture(notConnected(workspace, d.name()));
         }
-        return tracker.open(workspace, stamped, List.of(d.name()), null)
-            .map(t -> new Routed(stamped, t, rec, true, -1, false));
+        return tracker.open(workspace, stamped, List.of(d.name()), null).map(t -> {
+          meters.runs(RunNames.SUBMITTED, 1);
+          return new Routed(stamped, t, rec, true, -1, false);
+        });
       });
     }
     if (stamped.responseTo() != null) {
       return tracker.record(workspace, stamped).map(r -> {
         if (r.seq() < 0) {
           return new Routed(stamped, d.name(), null, true, -1, false);
+        }
+        if (stamped.eventName().equals(RunNames.INPUT_REQUIRED)) {
+          meters.runs(RunNames.INPUT_REQUIRED_STATE, 1);
+        } else if (!RunNames.isInterim(stamped.eventName())) {
+          meters.runs(RunNames.terminalState(stamped.eventName()), 1);
         }
         Event withSeq = stamped.withPayload(stamped.payload().deepCopy().put("seq", r.seq()));
         boolean deliver = r.stream() || !stamped.eventName().startsWith(RunNames.PROGRESS_PREFIX);
@@ -100,7 +118,7 @@ public final class Runs {
             "no connected agent of workspace '" + workspace + "' has capability '" + capability + "'"));
       }
       Future<String> chosen = stamped.requiresResponse()
-          ? tracker.open(workspace, stamped, candidates, capability)
+          ? tracker.open(workspace, stamped, candidates, capability).onSuccess(t -> meters.runs(RunNames.SUBMITTED, 1))
           : tracker.pick(workspace, capability, candidates);
       return chosen.map(target -> {
         AgentRecord rec = null;
@@ -129,7 +147,7 @@ public final class Runs {
           .put("message", "agent '" + target + "' disconnected with the run open").put("seq", seq);
       return Event.create(UUID.randomUUID().toString(), RunNames.FAILED, Ids.SYSTEM, "agent:" + requester,
           payload, null, System.currentTimeMillis(), runId, false, -1);
-    });
+    }).onSuccess(ended -> meters.runs("failed", ended.size()));
   }
 
   /**

@@ -38,6 +38,7 @@ public final class WorkspaceCore {
   private final Set<Future<Void>> departing = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private AttachmentCheck attachments;
   private volatile Runs runs;
+  private volatile CoreMeters meters = CoreMeters.NONE;
 
   /**
    * @param nodeId this node's id
@@ -81,7 +82,19 @@ public final class WorkspaceCore {
    * @return this
    */
   public WorkspaceCore runTracker(RunTracker tracker) {
-    this.runs = new Runs(tracker, directory);
+    this.runs = new Runs(tracker, directory, meters);
+    return this;
+  }
+
+  /**
+   * Sets what counts accepted events and runs; by default nothing.
+   *
+   * @param meters the meters
+   * @return this
+   */
+  public WorkspaceCore meters(CoreMeters meters) {
+    this.meters = meters;
+    this.runs = new Runs(runs.tracker(), directory, meters);
     return this;
   }
 
@@ -391,6 +404,11 @@ public final class WorkspaceCore {
       case BROADCAST -> broker.publish(workspace, StreamKey.BROADCAST, stamped);
     };
     return published.map(p -> {
+      meters.received(switch (destination.kind()) {
+        case CHANNEL -> EventKind.CHANNEL;
+        case AGENT, POOL -> EventKind.DIRECT;
+        case BROADCAST -> EventKind.BROADCAST;
+      }, stamped.requiresResponse());
       Runs.Routed routed = routedTo[0];
       return new AckResult.Published(stamped.eventId(), stamped.timestamp(), p.offset() >= 0 ? p.offset() : -1,
           queued[0], routed != null && routed.chosen() ? routed.target() : null, routed == null ? -1 : routed.seq(),

@@ -38,12 +38,12 @@ public final class FaceAccess {
     return dev.workspace.server.session.Access.bearer(header);
   }
 
-  /** Counts a limit passed, under the node's {@code workspace_limit_hits} metric. */
+  /** Counts a limit passed, under the node's {@code workspace_limit_hits_total} metric. */
   public void limitHit(String limit) {
     metrics.limitHit(limit);
   }
 
-  /** Counts an error answered, under the node's {@code workspace_errors} metric. */
+  /** Counts an error answered, under the node's {@code workspace_frames_rejected_total} metric. */
   public void error(ErrorCode code) {
     metrics.error(code);
   }
@@ -51,5 +51,14 @@ public final class FaceAccess {
   /** Counts a refused token. */
   public void authFailure() {
     metrics.authFailure();
+  }
+
+  /**
+   * Counts a call that waited for a run's answer and gave up at its timeout.
+   *
+   * @param face the face: {@code mcp}, ...
+   */
+  public void requestTimedOut(String face) {
+    metrics.requestTimedOut(face);
   }
 }

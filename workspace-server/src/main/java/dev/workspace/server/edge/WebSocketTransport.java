@@ -36,6 +36,7 @@ final class WebSocketTransport implements Transport {
   private Session session;
   private MessageAssembler assembler;
   private final FrameWriter out;
+  private final java.util.function.LongSupplier queued;
   private long lastSeen = System.nanoTime();
   private long pingTimer = -1;
 
@@ -49,6 +50,7 @@ final class WebSocketTransport implements Transport {
     this.remote = String.valueOf(socket.remoteAddress());
     this.ping = codec.encodeBytes(new Frame.Ping(null));
     this.out = new FrameWriter(((WebSocketInternal) socket).channelHandlerContext(), options.getOutboundQueueBytes());
+    this.queued = out::queuedBytes;
   }
 
   /**
@@ -87,7 +89,9 @@ final class WebSocketTransport implements Transport {
     });
     socket.frameHandler(this::onFrame);
     socket.exceptionHandler(this::onSocketError);
+    metrics.track(queued);
     socket.closeHandler(v -> {
+      metrics.untrack(queued);
       stopPings();
       session.transportClosed();
     });

@@ -199,6 +199,7 @@ final class McpRunTools {
       }
     });
     long timer = face.vertx().setTimer(Math.max(1, waitMs), t -> {
+      face.access().requestTimedOut("mcp");
       ObjectNode view = run.toJson(Long.MAX_VALUE);
       reply.result(ToolArgs.ok(summary(run) + "\nThe run goes on: follow it with get_run(\"" + run.runId()
           + "\"), or stop it with cancel_run.", view));

@@ -86,6 +86,7 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
   private final Map<Ref, AtomicLong> unreplicated = new ConcurrentHashMap<>();
   private final Set<String> workspaces = ConcurrentHashMap.newKeySet();
   private volatile DeliverySink sink;
+  private volatile java.util.function.LongConsumer publishLatency = nanos -> { };
 
   RedisBroker(RedisLink link, FrameCodec codec, String nodeId, int channelHistory, int inboxHistory) {
     this.link = link;
@@ -99,6 +100,15 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
   public Future<Void> start(DeliverySink sink) {
     this.sink = sink;
     return link.start();
+  }
+
+  /**
+   * Measures every publish script from now on.
+   *
+   * @param nanos takes how long each took, until Redis answered (after the replicas confirmed, when waited for)
+   */
+  public void publishLatency(java.util.function.LongConsumer nanos) {
+    this.publishLatency = nanos;
   }
 
   /** The link is closed by the directory, which is closed after the broker. */
@@ -141,9 +151,13 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
     int bound = stream.kind() == StreamKey.Kind.CHANNEL ? channelHistory : inboxHistory;
     Object[] args = {RedisKeys.channelOf(ref.workspace(), Audience.of(stream)), prefix, frame, bound, newEpoch(),
         t == null ? 0L : t.last, link.replicationId(), link.publishCommand().toString().toUpperCase()};
+    long started = System.nanoTime();
     return (durable ? link.evalDurable(RedisScripts.PUBLISH, keys(ref), args)
         : link.eval(RedisScripts.PUBLISH, keys(ref), args))
-        .map(r -> new Published(r.get(0).toLong(), r.get(1).toString()));
+        .map(r -> {
+          publishLatency.accept(System.nanoTime() - started);
+          return new Published(r.get(0).toLong(), r.get(1).toString());
+        });
   }
 
   /** Redis cannot be reached: this node's receivers still get the event, without an offset or history. */

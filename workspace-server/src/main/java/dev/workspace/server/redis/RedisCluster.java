@@ -16,11 +16,37 @@ public final class RedisCluster {
   private final RedisBroker broker;
   private final RedisDirectory directory;
   private final RedisRunTracker runs;
+  private final RedisLink link;
 
-  private RedisCluster(RedisBroker broker, RedisDirectory directory, RedisRunTracker runs) {
+  private RedisCluster(RedisLink link, RedisBroker broker, RedisDirectory directory, RedisRunTracker runs) {
+    this.link = link;
     this.broker = broker;
     this.directory = directory;
     this.runs = runs;
+  }
+
+  /**
+   * Adds the link's meters: commands, failures, reconnects, its state, and the publish latency.
+   *
+   * @param metrics the node's metrics
+   */
+  public void meter(dev.workspace.server.edge.ServerMetrics metrics) {
+    metrics.functionCounter("workspace.redis.commands", "commands this node sent to Redis", link,
+        l -> l.commandsSent());
+    metrics.functionCounter("workspace.redis.command.failures",
+        "commands to Redis that failed: an error reply or no answer", link, l -> l.commandsFailed());
+    metrics.functionCounter("workspace.redis.reconnects",
+        "times the link to Redis was ready again after it had been lost", link, l -> l.reconnects());
+    for (RedisLink.State s : RedisLink.State.values()) {
+      String name = s.name().toLowerCase(java.util.Locale.ROOT);
+      metrics.gauge("workspace.redis.link", io.micrometer.core.instrument.Tags.of("state", name),
+          "1 for the state the link to Redis is in (down, recovering, ready, closed), 0 for the others", link,
+          l -> l.state() == s ? 1 : 0);
+    }
+    io.micrometer.core.instrument.Timer publish = metrics.latency("workspace.redis.publish.latency",
+        "time from sending an event's publish script to Redis's answer (after the replicas confirmed it, when"
+            + " waited for)");
+    broker.publishLatency(nanos -> publish.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS));
   }
 
   /**
@@ -49,7 +75,7 @@ public final class RedisCluster {
     RedisBroker broker = new RedisBroker(link, codec, nodeId, options.getHistorySize(), options.getInboxSize());
     link.listen(directory);
     link.listen(broker);
-    return new RedisCluster(broker, directory, new RedisRunTracker(link, codec, options.getRunLimits()));
+    return new RedisCluster(link, broker, directory, new RedisRunTracker(link, codec, options.getRunLimits()));
   }
 
   /** @return the broker */

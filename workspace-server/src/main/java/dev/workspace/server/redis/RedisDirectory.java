@@ -181,6 +181,11 @@ public final class RedisDirectory implements Directory, RedisLink.Listener {
     });
   }
 
+  @Override
+  public Future<Integer> agentCount(String workspace) {
+    return link.send(Request.cmd(Command.HLEN).arg(RedisKeys.agents(workspace))).map(Response::toInteger);
+  }
+
   // ------------------------------------------------------------------ channels
 
   @Override

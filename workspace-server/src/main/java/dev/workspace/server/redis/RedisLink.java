@@ -113,6 +113,10 @@ final class RedisLink {
   private volatile Progress progress = new Progress();
   private RedisConnection pubsub;
   private volatile State state = State.DOWN;
+  private final java.util.concurrent.atomic.LongAdder commandsSent = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder commandsFailed = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.AtomicLong reconnects = new java.util.concurrent.atomic.AtomicLong();
+  private boolean everReady;
   private volatile String replicationId = "";
   private volatile long upSince;
   private int generation;
@@ -185,6 +189,26 @@ final class RedisLink {
     return state == State.READY;
   }
 
+  /** @return commands sent to Redis (a batch counts each of its commands) */
+  long commandsSent() {
+    return commandsSent.sum();
+  }
+
+  /** @return commands that failed: a Redis error reply or no answer */
+  long commandsFailed() {
+    return commandsFailed.sum();
+  }
+
+  /** @return how many times the link was ready again after it had been lost */
+  long reconnects() {
+    return reconnects.get();
+  }
+
+  /** @return the link's state */
+  State state() {
+    return state;
+  }
+
   /** @return when the link last became able to send commands, epoch ms, or 0 while it cannot */
   long upSince() {
     return upSince;
@@ -226,11 +250,13 @@ final class RedisLink {
       return Future.failedFuture(unavailable(null));
     }
     p.sent();
+    commandsSent.increment();
     return c.send(request).transform(ar -> {
       p.answered();
       if (ar.succeeded()) {
         return Future.succeededFuture(ar.result());
       }
+      commandsFailed.increment();
       return Future.failedFuture(isRedisError(ar.cause()) ? ar.cause() : unavailable(ar.cause()));
     });
   }
@@ -332,9 +358,11 @@ final class RedisLink {
     }
     int n = endpoints.waitReplicas();
     p.sent();
+    commandsSent.add(2);
     return c.batch(List.of(write, Request.cmd(Command.WAIT).arg(n).arg(endpoints.waitTimeoutMs()))).transform(ar -> {
       p.answered();
       if (ar.failed()) {
+        commandsFailed.increment();
         return Future.failedFuture(isRedisError(ar.cause()) ? ar.cause() : unavailable(ar.cause()));
       }
       long got = ar.result().get(1) == null ? 0 : ar.result().get(1).toLong();
@@ -604,6 +632,10 @@ final class RedisLink {
           if (ar.succeeded()) {
             attempt = 0;
             state = State.READY;
+            if (everReady) {
+              reconnects.incrementAndGet();
+            }
+            everReady = true;
             LOG.info("connected to Redis, {}, {} pub/sub channels", where, wantedCount());
             firstAttempt.tryComplete();
           } else {

@@ -59,6 +59,22 @@ public final class RedisRunTracker implements RunTracker {
   }
 
   @Override
+  public Future<Integer> openRuns(java.util.Collection<String> workspaces) {
+    long now = System.currentTimeMillis();
+    List<Future<Response>> counts = new ArrayList<>();
+    for (String w : workspaces) {
+      counts.add(link.send(Request.cmd(Command.ZCOUNT).arg(RedisKeys.openRuns(w)).arg("(" + now).arg("+inf")));
+    }
+    return Future.all(counts).map(all -> {
+      int n = 0;
+      for (Future<Response> f : counts) {
+        n += f.result().toInteger();
+      }
+      return n;
+    });
+  }
+
+  @Override
   public Future<String> pick(String workspace, String pool, List<String> candidates) {
     if (candidates.size() == 1) {
       return Future.succeededFuture(candidates.get(0));

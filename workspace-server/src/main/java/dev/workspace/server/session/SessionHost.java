@@ -55,11 +55,16 @@ public final class SessionHost {
   public Future<Void> start(Vertx vertx) {
     consumer = vertx.eventBus().localConsumer(address, msg -> {
       DeliveryBatch batch = msg.body();
+      int took = 0;
       for (String id : batch.sessionIds()) {
         Session s = sessions.get(id);
         if (s != null) {
           s.deliver(batch);
+          took++;
         }
+      }
+      if (took > 0) {
+        metrics.delivered(batch.kind(), took, System.nanoTime() - batch.dispatchedNanos());
       }
     });
     return consumer.completion();

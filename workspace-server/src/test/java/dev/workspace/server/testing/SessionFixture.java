@@ -40,7 +40,7 @@ public final class SessionFixture implements AutoCloseable {
     RawClient.await(broker.start(sessions));
     core = new WorkspaceCore("n1", broker, new MemoryDirectory(), sessions, ServerOptions.DEFAULT_HISTORY_PAGE,
         ServerOptions.MAX_HISTORY_PAGE);
-    host = new SessionHost(options, FrameCodec.DEFAULT, core, new ServerMetrics(sessions::size), authenticator);
+    host = new SessionHost(options, FrameCodec.DEFAULT, core, new ServerMetrics().bind(sessions, 100), authenticator);
     RawClient.await(onLoop(() -> host.start(vertx)));
   }
 
