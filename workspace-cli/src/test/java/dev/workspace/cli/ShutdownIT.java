@@ -96,6 +96,8 @@ class ShutdownIT {
     TcpWebSocket sloth = TcpWebSocket.open(a.port, 4096);
     open.add(sloth);
     sloth.write(TcpWebSocket.text("{\"type\":\"connect\",\"id\":\"c\",\"agent_id\":\"sloth\"}"));
+    // A join sent before the connect is answered would be refused with not_connected.
+    assertTrue(readUntilAnswer(sloth, "c").startsWith("{\"type\":\"ack\""), "the sloth is connected");
     sloth.write(TcpWebSocket.text("{\"type\":\"join\",\"id\":\"j\",\"channel\":\"ops\"}"));
 
     List<Event> bobEvents = new CopyOnWriteArrayList<>();
@@ -109,10 +111,8 @@ class ShutdownIT {
     }, "*");
     await(bob.connect(b.wsUrl()));
     await(bob.workspace().channel("ops").join());
-    TcpWebSocket.Frame f;
-    while ((f = sloth.read()) != null && !f.text().contains("\"id\":\"j\"")) {
-      // the connect ack, then the join ack: after it the sloth reads nothing more until the end
-    }
+    // After the join ack the sloth reads nothing more until the end.
+    assertTrue(readUntilAnswer(sloth, "j").startsWith("{\"type\":\"ack\""), "the sloth joined ops");
 
     // More than the kernel buffers of the sloth's socket hold, so that its drain lasts until the timeout.
     String filler = "x".repeat(50_000);
@@ -165,6 +165,17 @@ class ShutdownIT {
     List<String> ids = agents.getJsonArray("agents").stream().map(o -> ((JsonObject) o).getString("agent_id"))
         .sorted().toList();
     assertEquals(List.of("alice", "bob"), ids, "carol and sloth left with node-a, alice moved to node-b");
+  }
+
+  /** Reads frames until the answer to request {@code id} and returns its text; fails when the socket ends first. */
+  private static String readUntilAnswer(TcpWebSocket socket, String id) throws Exception {
+    TcpWebSocket.Frame f;
+    while ((f = socket.read()) != null) {
+      if (f.text().contains("\"id\":\"" + id + "\"")) {
+        return f.text();
+      }
+    }
+    throw new AssertionError("the socket ended before the answer to " + id);
   }
 
   private static Event single(List<Event> events, String name) {
