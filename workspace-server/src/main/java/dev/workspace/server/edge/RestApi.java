@@ -11,6 +11,7 @@ import dev.workspace.model.ProtocolException;
 import dev.workspace.server.ServerOptions;
 import dev.workspace.server.core.Broker;
 import dev.workspace.server.core.WorkspaceCore;
+import dev.workspace.server.logging.LogIds;
 import dev.workspace.server.session.Access;
 import dev.workspace.server.session.ChannelPermissions;
 import io.vertx.core.Future;
@@ -249,8 +250,10 @@ public final class RestApi {
 
   private void refused(RoutingContext ctx, String agentId, Event event, String reason) {
     metrics.refusedEvent();
-    LOG.info("refused event REST remote={} agent={} name={} destination={}: {}", ctx.request().remoteAddress(),
-        agentId, event.eventName(), event.destinationId(), reason);
+    try (LogIds ids = LogIds.session(workspace(ctx), agentId, null); LogIds eventId = LogIds.event(event.eventId())) {
+      LOG.info("refused event REST remote={} agent={} name={} destination={}: {}", ctx.request().remoteAddress(),
+          agentId, event.eventName(), event.destinationId(), reason);
+    }
   }
 
   static String workspace(RoutingContext ctx) {

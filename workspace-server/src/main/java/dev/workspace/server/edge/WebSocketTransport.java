@@ -4,6 +4,7 @@ import dev.workspace.model.CloseCodes;
 import dev.workspace.model.Frame;
 import dev.workspace.model.FrameCodec;
 import dev.workspace.server.ServerOptions;
+import dev.workspace.server.logging.LogIds;
 import dev.workspace.server.session.Session;
 import dev.workspace.server.session.Transport;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -99,9 +100,11 @@ final class WebSocketTransport implements Transport {
 
   private void protocolViolation(short code, String reason) {
     metrics.limitHit("protocol_" + code);
-    LOG.warn("protocol violation session={} agent={} remote={}: {}", session.sessionId(), session.agentId(), remote,
-        reason);
-    session.close(code, reason);
+    try (LogIds ids = session.logIds()) {
+      LOG.warn("protocol violation session={} agent={} remote={}: {}", session.sessionId(), session.agentId(), remote,
+          reason);
+      session.close(code, reason);
+    }
   }
 
   /** Every frame but a ping (see {@link #onPing}) and a close: each one counts against the frame budget. */
@@ -134,10 +137,12 @@ final class WebSocketTransport implements Transport {
     if (e instanceof CorruptedWebSocketFrameException corrupted) {
       short code = (short) corrupted.closeStatus().code();
       metrics.limitHit("protocol_" + code);
-      LOG.warn("protocol violation session={} agent={} remote={}: {}", session.sessionId(), session.agentId(), remote,
-          e.getMessage());
-      session.close(code, code == CloseCodes.MESSAGE_TOO_BIG
-          ? "frame larger than " + options.getMaxFrameSize() + " bytes" : "malformed WebSocket frame");
+      try (LogIds ids = session.logIds()) {
+        LOG.warn("protocol violation session={} agent={} remote={}: {}", session.sessionId(), session.agentId(), remote,
+            e.getMessage());
+        session.close(code, code == CloseCodes.MESSAGE_TOO_BIG
+            ? "frame larger than " + options.getMaxFrameSize() + " bytes" : "malformed WebSocket frame");
+      }
       // Vert.x closes the channel as soon as this handler returns. When the bad frame came in the same read as an
       // earlier good one, the close frame is still waiting for the end-of-read flush and would be dropped, so the
       // peer would see 1006 instead of the code: push it out now.

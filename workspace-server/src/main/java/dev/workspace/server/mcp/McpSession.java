@@ -435,6 +435,9 @@ final class McpSession implements Transport {
       stream = null;
     }
     face.forget(this);
-    LOG.info("MCP session closed agent={} workspace={} session={}: {}", agentId, workspace, mcpSessionId, reason);
+    try (dev.workspace.server.logging.LogIds ids = dev.workspace.server.logging.LogIds.session(workspace, agentId,
+        mcpSessionId)) {
+      LOG.info("MCP session closed agent={} workspace={} session={}: {}", agentId, workspace, mcpSessionId, reason);
+    }
   }
 }

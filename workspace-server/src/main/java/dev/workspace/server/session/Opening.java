@@ -59,9 +59,11 @@ final class Opening {
     if (identity != null && identity.expiresAt() > 0) {
       expiryTimer = vertx.setTimer(Math.max(1, identity.expiresAt() - System.currentTimeMillis()), t -> {
         expiryTimer = -1;
-        LOG.info("token expired session={} agent={} workspace={}", session.sessionId(), session.agentId(),
-            session.workspace());
-        session.close(CloseCodes.TOKEN_EXPIRED, "token expired");
+        try (dev.workspace.server.logging.LogIds ids = session.logIds()) {
+          LOG.info("token expired session={} agent={} workspace={}", session.sessionId(), session.agentId(),
+              session.workspace());
+          session.close(CloseCodes.TOKEN_EXPIRED, "token expired");
+        }
       });
     }
   }

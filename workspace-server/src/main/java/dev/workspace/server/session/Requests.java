@@ -10,6 +10,7 @@ import dev.workspace.model.Ids;
 import dev.workspace.model.ProtocolException;
 import dev.workspace.server.core.StreamKey;
 import dev.workspace.server.core.WorkspaceCore;
+import dev.workspace.server.logging.LogIds;
 import io.vertx.core.Future;
 import java.util.HashSet;
 import java.util.Set;
@@ -83,6 +84,10 @@ final class Requests {
     session.onContext(core.publish(session, p.event()), ar -> {
       if (ar.succeeded()) {
         session.ack(id, ar.result());
+      } else if (!(ar.cause() instanceof ProtocolException)) {
+        try (LogIds ids = LogIds.event(p.event().eventId())) {
+          fail(session, id, ar.cause());
+        }
       } else if (ar.cause() instanceof ProtocolException pe && pe.code() == ErrorCode.FORBIDDEN) {
         refuseEvent(id, p, pe);
       } else {
@@ -93,8 +98,10 @@ final class Requests {
 
   private void refuseEvent(String id, Frame.Publish p, ProtocolException e) {
     session.host.metrics().refusedEvent();
-    LOG.info("refused event session={} agent={} name={} destination={}: {}", session.sessionId(),
-        session.agentId(), p.event().eventName(), p.event().destinationId(), e.getMessage());
+    try (LogIds ids = LogIds.event(p.event().eventId())) {
+      LOG.info("refused event session={} agent={} name={} destination={}: {}", session.sessionId(),
+          session.agentId(), p.event().eventName(), p.event().destinationId(), e.getMessage());
+    }
     session.error(id, e.code(), e.getMessage());
   }
 

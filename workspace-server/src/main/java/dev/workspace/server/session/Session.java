@@ -11,6 +11,7 @@ import dev.workspace.server.core.SessionRef;
 import dev.workspace.server.core.StreamKey;
 import dev.workspace.server.core.WorkspaceCore;
 import dev.workspace.server.edge.Authenticator;
+import dev.workspace.server.logging.LogIds;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -167,16 +168,26 @@ public final class Session implements SessionRef {
     if (state == State.CLOSED) {
       return;
     }
-    if (!admitted) {
-      error(Requests.peekId(host.codec(), text), ErrorCode.RATE_LIMITED, limits.rateMessage());
-      return;
+    try (LogIds ids = logIds()) {
+      if (!admitted) {
+        error(Requests.peekId(host.codec(), text), ErrorCode.RATE_LIMITED, limits.rateMessage());
+        return;
+      }
+      try {
+        handle(text);
+      } catch (RuntimeException e) {
+        LOG.error("frame of session {} failed", sessionId, e);
+        error(null, ErrorCode.INTERNAL, "the server could not complete this request");
+      }
     }
-    try {
-      handle(text);
-    } catch (RuntimeException e) {
-      LOG.error("frame of session {} failed", sessionId, e);
-      error(null, ErrorCode.INTERNAL, "the server could not complete this request");
-    }
+  }
+
+  /**
+   * @return this session's ids (workspace, agent, session) in the MDC of the log lines written until the scope is
+   *     closed; on the session's event loop
+   */
+  public LogIds logIds() {
+    return LogIds.session(workspace, agentId, sessionId);
   }
 
   private void handle(String text) {
@@ -213,6 +224,12 @@ public final class Session implements SessionRef {
 
   /** The core accepted {@code connect}: the session opens, answers, and sends what it held. */
   void opened(String id, WorkspaceCore.Outcome<AckResult.Connected> outcome, Authenticator.Identity identity) {
+    try (LogIds ids = logIds()) {
+      open(id, outcome, identity);
+    }
+  }
+
+  private void open(String id, WorkspaceCore.Outcome<AckResult.Connected> outcome, Authenticator.Identity identity) {
     state = State.OPEN;
     opening.armExpiry(identity);
     ack(id, outcome.result().withSession(host.options().getPingInterval().toMillis(),
@@ -294,11 +311,17 @@ public final class Session implements SessionRef {
   <T> void onContext(Future<T> future, Handler<AsyncResult<T>> handler) {
     future.onComplete(ar -> {
       if (Vertx.currentContext() == context) {
-        handler.handle(ar);
+        handleWithIds(handler, ar);
       } else {
-        context.runOnContext(v -> handler.handle(ar));
+        context.runOnContext(v -> handleWithIds(handler, ar));
       }
     });
+  }
+
+  private <T> void handleWithIds(Handler<AsyncResult<T>> handler, AsyncResult<T> ar) {
+    try (LogIds ids = logIds()) {
+      handler.handle(ar);
+    }
   }
 
   ChannelPermissions permissions() {
@@ -319,8 +342,10 @@ public final class Session implements SessionRef {
       return;
     }
     host.metrics().slowConsumer();
-    LOG.warn("closing slow consumer agent={} session={} held={} bytes", agentId, sessionId, gate.heldBytes());
-    close(CloseCodes.SLOW_CONSUMER, "outbound queue passed " + host.options().getOutboundQueueBytes() + " bytes");
+    try (LogIds ids = logIds()) {
+      LOG.warn("closing slow consumer agent={} session={} held={} bytes", agentId, sessionId, gate.heldBytes());
+      close(CloseCodes.SLOW_CONSUMER, "outbound queue passed " + host.options().getOutboundQueueBytes() + " bytes");
+    }
   }
 
   /**
@@ -333,9 +358,11 @@ public final class Session implements SessionRef {
     if (state == State.CLOSED) {
       return;
     }
-    LOG.info("closing session={} agent={} code={} reason={}", sessionId, agentId, code, reason);
-    transport.close(code, reason.length() <= 120 ? reason : reason.substring(0, 120));
-    transportClosed();
+    try (LogIds ids = logIds()) {
+      LOG.info("closing session={} agent={} code={} reason={}", sessionId, agentId, code, reason);
+      transport.close(code, reason.length() <= 120 ? reason : reason.substring(0, 120));
+      transportClosed();
+    }
   }
 
   /**
@@ -369,10 +396,15 @@ public final class Session implements SessionRef {
     opening.cancelTimers();
     host.forget(this);
     if (was == State.OPEN || was == State.CONNECTING) {
-      host.core().disconnect(this)
-          .onFailure(e -> LOG.warn("cleanup of session {} failed: {}", sessionId, e.toString()));
-      LOG.info("disconnected agent={} workspace={} session={}{}", agentId, workspace, sessionId,
-          replacedByOther ? " (replaced)" : "");
+      try (LogIds ids = logIds()) {
+        host.core().disconnect(this).onFailure(e -> {
+          try (LogIds later = logIds()) {
+            LOG.warn("cleanup of session {} failed: {}", sessionId, e.toString());
+          }
+        });
+        LOG.info("disconnected agent={} workspace={} session={}{}", agentId, workspace, sessionId,
+            replacedByOther ? " (replaced)" : "");
+      }
     }
   }
 }
