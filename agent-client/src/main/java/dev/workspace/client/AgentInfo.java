@@ -1,6 +1,8 @@
 package dev.workspace.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.workspace.model.Accepts;
+import dev.workspace.model.ProtocolException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,5 +31,17 @@ public record AgentInfo(String agentId, ObjectNode metadata, long connectedSince
       }
     }
     return out;
+  }
+
+  /**
+   * @return the limits the card states for files sent with a task ({@code metadata.accepts}); {@link Accepts#ANY}
+   *     when it states none or states them in a form the server would not take
+   */
+  public Accepts accepts() {
+    try {
+      return Accepts.ofCard(metadata);
+    } catch (ProtocolException e) {
+      return Accepts.ANY;
+    }
   }
 }

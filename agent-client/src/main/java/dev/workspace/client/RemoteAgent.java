@@ -3,6 +3,7 @@ package dev.workspace.client;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Another agent (or a worker pool) called as if it were local: {@link #input} runs a task and returns its result,
@@ -53,6 +54,31 @@ public interface RemoteAgent {
    * @return the result; fails as {@link Run#result()}
    */
   Future<RunResult> input(ObjectNode payload);
+
+  /**
+   * Runs a task with files and waits for its result, without progress. The files are first held to the limits the
+   * agent's card states ({@link AgentInfo#accepts()}, read through {@link #config()}): too many files, one too
+   * large or of a media type the agent does not take fail the run {@link FailureKind#REJECTED} before anything is
+   * uploaded. Then files not yet on the server are uploaded, and the task is sent as payload
+   * {@code {"text": text, "attachments": [...]}}. A pool has no card, so only the server's limits apply. When an
+   * upload fails, the files this call uploaded are deleted again.
+   *
+   * @param text the task
+   * @param files the files that go with it
+   * @return the result; fails as above, as {@link WorkspaceFiles#upload(java.nio.file.Path, String, String)}, or
+   *     as {@link Run#result()}
+   */
+  Future<RunResult> input(String text, List<FileInput> files);
+
+  /**
+   * Starts a run with files that streams progress, once they are checked and uploaded as for
+   * {@link #input(String, List)}.
+   *
+   * @param text the task
+   * @param files the files that go with it
+   * @return the run, once it was sent; fails as {@link #input(String, List)} does before the run starts
+   */
+  Future<Run> start(String text, List<FileInput> files);
 
   /**
    * Starts a run that streams progress ({@code metadata.stream: true}).

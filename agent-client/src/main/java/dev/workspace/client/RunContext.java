@@ -2,6 +2,7 @@ package dev.workspace.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.Attachment;
 import dev.workspace.model.Event;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -31,6 +32,12 @@ public interface RunContext {
 
   /** @return the request's {@code text}, or {@code null} */
   String text();
+
+  /**
+   * @return the files the task came with ({@code payload.attachments}), readable by this agent with
+   *     {@link AgentClient#files()}; empty when there are none
+   */
+  List<Attachment> attachments();
 
   /**
    * @return this conversation's memory, kept by the host per (caller, session id) for as long as the client lives

@@ -1,7 +1,9 @@
 package dev.workspace.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.Attachment;
 import dev.workspace.model.Event;
+import java.util.List;
 
 /**
  * The end of a run that completed.
@@ -15,5 +17,10 @@ public record RunResult(String runId, String agentId, ObjectNode payload, Event 
   /** @return the payload's {@code text}, or {@code null} */
   public String text() {
     return payload.hasNonNull("text") ? payload.get("text").asText() : null;
+  }
+
+  /** @return the files the result names in {@code payload.attachments}; empty when it names none */
+  public List<Attachment> attachments() {
+    return Attachment.listOf(payload);
   }
 }

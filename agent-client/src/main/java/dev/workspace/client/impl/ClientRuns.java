@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.client.AgentInfo;
 import dev.workspace.client.ApprovalScope;
 import dev.workspace.client.FailureKind;
+import dev.workspace.client.FileInput;
 import dev.workspace.client.RemoteAgent;
 import dev.workspace.client.Run;
 import dev.workspace.client.RunHandler;
@@ -12,7 +13,9 @@ import dev.workspace.client.RunInput;
 import dev.workspace.client.RunResult;
 import dev.workspace.client.RunState;
 import dev.workspace.client.WorkspaceException;
+import dev.workspace.model.Accepts;
 import dev.workspace.model.AckResult;
+import dev.workspace.model.Attachment;
 import dev.workspace.model.Destination;
 import dev.workspace.model.Frame;
 import dev.workspace.model.Event;
@@ -23,6 +26,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.file.FileProps;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -199,6 +203,86 @@ final class ClientRuns {
     @Override
     public Run start(ObjectNode payload) {
       return begin(payload, true);
+    }
+
+    @Override
+    public Future<RunResult> input(String text, List<FileInput> files) {
+      return withFiles(text, files).compose(payload -> begin(payload, false).result());
+    }
+
+    @Override
+    public Future<Run> start(String text, List<FileInput> files) {
+      return withFiles(text, files).map(payload -> begin(payload, true));
+    }
+
+    private Future<ObjectNode> withFiles(String text, List<FileInput> files) {
+      List<FileInput> given = List.copyOf(files);
+      Future<Accepts> accepts = destination.startsWith("agent:")
+          ? config().map(AgentInfo::accepts) : Future.succeededFuture(Accepts.ANY);
+      return accepts.compose(limits -> {
+        String refusal = limits.refusesCount(given.size(), agentName());
+        if (refusal != null) {
+          return Future.failedFuture(new WorkspaceException(FailureKind.REJECTED, refusal));
+        }
+        List<Future<Long>> sizes = new ArrayList<>(given.size());
+        for (FileInput f : given) {
+          sizes.add(sizeOf(f));
+        }
+        return Future.all(sizes).compose(v -> {
+          for (int i = 0; i < given.size(); i++) {
+            FileInput f = given.get(i);
+            String why = limits.refusesFile(f.name(), f.mediaType(), sizes.get(i).result(), agentName());
+            if (why != null) {
+              return Future.failedFuture(new WorkspaceException(FailureKind.REJECTED, why));
+            }
+          }
+          return uploadAll(given);
+        });
+      }).map(attachments -> Attachment.putAll(AgentClientImpl.textPayload(text), attachments));
+    }
+
+    private Future<Long> sizeOf(FileInput f) {
+      if (f instanceof FileInput.OnDisk d) {
+        return vertx.fileSystem().props(d.file().toString()).map(FileProps::size);
+      }
+      if (f instanceof FileInput.InMemory m) {
+        return Future.succeededFuture((long) m.bytes().length());
+      }
+      return Future.succeededFuture(((FileInput.Uploaded) f).attachment().size());
+    }
+
+    private Future<List<Attachment>> uploadAll(List<FileInput> given) {
+      List<Attachment> done = new ArrayList<>(given.size());
+      List<Attachment> uploadedHere = new ArrayList<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (FileInput f : given) {
+        chain = chain.compose(v -> upload(f, uploadedHere)).map(a -> {
+          done.add(a);
+          return null;
+        });
+      }
+      return chain.<List<Attachment>>map(v -> List.copyOf(done)).recover(failure -> {
+        List<Future<Void>> deletes = new ArrayList<>();
+        for (Attachment a : uploadedHere) {
+          deletes.add(client.files().delete(a));
+        }
+        return Future.join(deletes).transform(ignored -> Future.failedFuture(failure));
+      });
+    }
+
+    private Future<Attachment> upload(FileInput f, List<Attachment> uploadedHere) {
+      Future<Attachment> up;
+      if (f instanceof FileInput.OnDisk d) {
+        up = client.files().upload(d.file(), d.given(), d.mediaType());
+      } else if (f instanceof FileInput.InMemory m) {
+        up = client.files().upload(m.bytes(), m.name(), m.mediaType());
+      } else {
+        return Future.succeededFuture(((FileInput.Uploaded) f).attachment());
+      }
+      return up.map(a -> {
+        uploadedHere.add(a);
+        return a;
+      });
     }
 
     private CallerRun begin(ObjectNode payload, boolean stream) {

@@ -7,6 +7,7 @@ import dev.workspace.client.FailureKind;
 import dev.workspace.client.RunContext;
 import dev.workspace.client.RunInput;
 import dev.workspace.client.WorkspaceException;
+import dev.workspace.model.Attachment;
 import dev.workspace.model.Event;
 import dev.workspace.model.FrameCodec;
 import dev.workspace.model.RunNames;
@@ -89,6 +90,11 @@ final class HostedRun implements RunContext {
   @Override
   public String text() {
     return request.payload().hasNonNull("text") ? request.payload().get("text").asText() : null;
+  }
+
+  @Override
+  public List<Attachment> attachments() {
+    return request.attachments();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.workspace.server.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.Accepts;
 import dev.workspace.model.Attachment;
 import dev.workspace.model.Destination;
 import dev.workspace.model.ErrorCode;
@@ -22,7 +23,8 @@ import java.util.List;
  * that does not exist. The entries are replaced by what the store knows ({@code file_id, name, media_type, size,
  * sha256}), and the file becomes readable by the event's receivers: the channel's members at the time of the post,
  * the direct recipient, the member a pool request went to (see {@link #share}), or, for a broadcast, the whole
- * workspace.
+ * workspace. An event to an agent must also keep to the limits the agent's card states in {@code accepts}
+ * ({@link Accepts}), or it is refused with {@code limit_exceeded}.
  */
 public final class AttachmentCheck {
   private final FileStore store;
@@ -76,7 +78,8 @@ public final class AttachmentCheck {
       }
       found.add(readable(workspace, sender, a.fileId()));
     }
-    return Future.all(found).compose(all -> receivers(workspace, event.destination()).compose(readers -> {
+    return Future.all(found).compose(all -> withinCard(workspace, event.destination(), found))
+        .compose(all -> receivers(workspace, event.destination()).compose(readers -> {
       List<Future<Void>> shared = new ArrayList<>(found.size());
       ObjectNode payload = event.payload().deepCopy();
       ArrayNode stored = payload.putArray(Attachment.FIELD);
@@ -86,6 +89,28 @@ public final class AttachmentCheck {
       }
       return Future.all(shared).map(v -> event.withPayload(payload));
     }));
+  }
+
+  /** Holds an event to an agent to the limits its card states in {@code accepts}. */
+  private Future<Void> withinCard(String workspace, Destination destination, List<Future<StoredFile>> found) {
+    if (destination.kind() != Destination.Kind.AGENT) {
+      return Future.succeededFuture();
+    }
+    return directory.agent(workspace, destination.name()).compose(agent -> {
+      Accepts accepts;
+      try {
+        accepts = agent == null ? Accepts.ANY : Accepts.ofCard(agent.metadata());
+      } catch (ProtocolException unreadable) {
+        accepts = Accepts.ANY;
+      }
+      String refusal = accepts.refusesCount(found.size(), destination.name());
+      for (int i = 0; refusal == null && i < found.size(); i++) {
+        Attachment a = found.get(i).result().attachment();
+        refusal = accepts.refusesFile(a.name(), a.mediaType(), a.size(), destination.name());
+      }
+      return refusal == null ? Future.succeededFuture()
+          : Future.failedFuture(new ProtocolException(ErrorCode.LIMIT_EXCEEDED, refusal));
+    });
   }
 
   private Future<StoredFile> readable(String workspace, String sender, String fileId) {

@@ -2,6 +2,7 @@ package dev.workspace.server.core;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.model.Accepts;
 import dev.workspace.model.AckResult;
 import dev.workspace.model.Destination;
 import dev.workspace.model.ErrorCode;
@@ -143,6 +144,7 @@ public final class WorkspaceCore {
         Ids.requireChannel(c);
       }
     }
+    Accepts.ofCard(metadata);
     AgentRecord record = new AgentRecord(ws, agentId, metadata == null ? JSON.objectNode() : metadata,
         System.currentTimeMillis(), nodeId, session.sessionId());
     String inbox = StreamKey.inbox(agentId).toString();
@@ -455,6 +457,11 @@ public final class WorkspaceCore {
   public Future<AckResult.MetadataUpdated> updateMetadata(SessionRef session, ObjectNode metadata) {
     String ws = session.workspace();
     String agentId = session.agentId();
+    try {
+      Accepts.ofCard(metadata);
+    } catch (ProtocolException e) {
+      return Future.failedFuture(e);
+    }
     return directory.updateMetadata(ws, agentId, session.sessionId(), metadata).compose(updated -> {
       if (!updated) {
         return Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND,

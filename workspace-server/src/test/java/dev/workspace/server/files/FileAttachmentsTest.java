@@ -278,6 +278,59 @@ class FileAttachmentsTest {
   }
 
   @Test
+  void anAgentsCardLimitsTheFilesItIsSent() {
+    ObjectNode updated = carol.request("{\"type\":\"update_metadata\",\"metadata\":{\"accepts\":"
+        + "{\"max_file_size\":5,\"max_files\":1,\"media_types\":[\"text/*\"]}}}");
+    assertEquals("ack", updated.get("type").asText(), updated.toString());
+    String small = uploadSmall("alice", "ok.csv", "text/csv; charset=utf-8", "a,b").json().get("file_id").asText();
+    String big = uploadSmall("alice", "big.txt", "text/plain", "123456").json().get("file_id").asText();
+    String png = uploadSmall("alice", "pic.png", "image/png", "P").json().get("file_id").asText();
+    String send = "{\"type\":\"publish\",\"event\":{\"event_name\":\"agent.task\",\"destination_id\":"
+        + "\"agent:carol\",\"payload\":{\"attachments\":[%s]}}}";
+    String ref = "{\"file_id\":\"%s\"}";
+    ObjectNode tooBig = alice.request(String.format(send, String.format(ref, big)));
+    assertEquals("limit_exceeded", tooBig.get("code").asText(), tooBig.toString());
+    assertTrue(tooBig.get("message").asText().contains("at most 5 bytes"), tooBig.toString());
+    ObjectNode wrongType = alice.request(String.format(send, String.format(ref, png)));
+    assertEquals("limit_exceeded", wrongType.get("code").asText(), wrongType.toString());
+    assertTrue(wrongType.get("message").asText().contains("image/png"), wrongType.toString());
+    ObjectNode tooMany = alice.request(String.format(send, String.format(ref, small) + "," + String.format(ref, small)));
+    assertEquals("limit_exceeded", tooMany.get("code").asText(), tooMany.toString());
+    assertEquals(404, http.send(HttpMethod.GET, "/api/files/" + big, as("carol"), null).status());
+    ObjectNode fits = alice.request(String.format(send, String.format(ref, small)));
+    assertEquals("ack", fits.get("type").asText(), fits.toString());
+    ObjectNode got = carol.take(f -> "agent.task".equals(f.path("event").path("event_name").asText())).with("event");
+    assertEquals(small, got.get("payload").get("attachments").get(0).get("file_id").asText());
+    assertEquals(1, got.get("payload").get("attachments").size());
+    carol.assertNothingElse();
+    ObjectNode toBob = alice.request(String.format(send.replace("agent:carol", "agent:bob"), String.format(ref, big)));
+    assertEquals("ack", toBob.get("type").asText(), "an agent without accepts takes what the server takes");
+  }
+
+  @Test
+  void aCardWithMalformedAcceptsIsRefusedWithACode() {
+    ObjectNode notObject = carol.request("{\"type\":\"update_metadata\",\"metadata\":{\"accepts\":5}}");
+    assertEquals("invalid_frame", notObject.get("code").asText(), notObject.toString());
+    ObjectNode negative = carol.request("{\"type\":\"update_metadata\",\"metadata\":{\"accepts\":"
+        + "{\"max_file_size\":-1}}}");
+    assertEquals("invalid_frame", negative.get("code").asText(), negative.toString());
+    assertTrue(negative.get("message").asText().contains("max_file_size"), negative.toString());
+    ObjectNode badType = carol.request("{\"type\":\"update_metadata\",\"metadata\":{\"accepts\":"
+        + "{\"media_types\":[\"pdf\"]}}}");
+    assertEquals("invalid_frame", badType.get("code").asText(), badType.toString());
+    RawClient dave = RawClient.open(vertx, server.port());
+    try {
+      ObjectNode refused = dave.request("{\"type\":\"connect\",\"agent_id\":\"dave\",\"metadata\":"
+          + "{\"accepts\":{\"max_files\":\"ten\"}}}");
+      assertEquals("invalid_frame", refused.get("code").asText(), refused.toString());
+      assertTrue(refused.get("message").asText().contains("max_files"), refused.toString());
+    } finally {
+      dave.close();
+    }
+    bob.assertNothingElse();
+  }
+
+  @Test
   void aMultipartUploadStoresItsFilePart() {
     String boundary = "----b0undary";
     String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nignored\r\n"
