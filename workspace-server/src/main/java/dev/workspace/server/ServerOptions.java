@@ -174,6 +174,17 @@ public final class ServerOptions {
     return this;
   }
 
+  /** @return whether the web console is served; default {@value NetworkOptions#DEFAULT_CONSOLE} */
+  public boolean isConsole() {
+    return network.isConsole();
+  }
+
+  /** @param console whether to serve the web console at {@code GET /console} */
+  public ServerOptions setConsole(boolean console) {
+    network.setConsole(console);
+    return this;
+  }
+
   /** @return where the node listens */
   @OptionGroup(name = "network", description = "Where the node listens.")
   public NetworkOptions getNetwork() {
