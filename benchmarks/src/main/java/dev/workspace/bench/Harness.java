@@ -16,7 +16,7 @@ import java.util.Map;
  * started here as its own process on loopback, interleaved and repeated; then writes {@code BENCHMARKS.md} and its
  * charts. Every server it started is stopped before it returns.
  *
- * <pre>scripts/bench [--quick | --tiny] [--out DIR] [--no-profile]</pre>
+ * <pre>scripts/bench [--quick | --tiny] [--only B1,B6] [--out DIR] [--no-profile]</pre>
  *
  * <p>The full run takes about twenty minutes and writes to {@code docs/}; {@code --quick} about three minutes and
  * writes to {@code benchmarks/target/bench-quick/}; {@code --tiny} a few seconds (the harness's own test).
@@ -48,6 +48,12 @@ public final class Harness {
     Path out = Path.of(flags.getOrDefault("--out", mode.equals("full") ? root.resolve("docs").toString()
         : root.resolve("benchmarks/target/bench-" + mode).toString()));
     boolean profile = !flags.containsKey("--no-profile") && !mode.equals("tiny");
+    if (flags.containsKey("--only")) {
+      settings = settings.only(java.util.Set.of(flags.get("--only").toUpperCase(java.util.Locale.ROOT).split(",")));
+      if (!flags.containsKey("--out")) {
+        out = root.resolve("benchmarks/target/bench-" + mode + "-only");
+      }
+    }
     run(root, out, mode, settings, profile);
   }
 
@@ -96,23 +102,25 @@ public final class Harness {
       for (int r = 0; r < settings.repeats(); r++) {
         List<Peer> order = rotate(peers, r);
         System.out.printf("repeat %d of %d%n", r + 1, settings.repeats());
-        for (int n : settings.fanOuts()) {
+        for (int n : settings.runs("B1") ? settings.fanOuts() : List.<Integer>of()) {
           for (Peer p : order) {
             Peer q = n > JNATS_MAX_SUBSCRIBERS && p instanceof JnatsPeer ? natsText : p;
             attempt(failures, "B1 N=" + n + " " + q.name(), () -> sc.fanOut(q, n, 0));
           }
         }
-        for (Peer p : order) {
+        for (Peer p : settings.runs("B3") ? order : List.<Peer>of()) {
           attempt(failures, "B3 " + p.name(), () -> sc.requestReply(p));
         }
         int wildN = settings.fanOuts().contains(100) ? 100 : settings.fanOuts().get(settings.fanOuts().size() - 1);
-        for (Peer p : order) {
+        for (Peer p : settings.runs("B4") ? order : List.<Peer>of()) {
           attempt(failures, "B4 " + p.name(), () -> sc.wildcards(p, wildN, settings.bystanders(),
               settings.patternsEach()));
         }
-        attempt(failures, "B5", () -> sc.crossNode(oneNode, twoNodes, s.clusterRedis(),
-            settings.crossNodeSubscribers(), settings.crossNodeEventsPerSecond(), publishes));
-        for (Peer p : order) {
+        if (settings.runs("B5")) {
+          attempt(failures, "B5", () -> sc.crossNode(oneNode, twoNodes, s.clusterRedis(),
+              settings.crossNodeSubscribers(), settings.crossNodeEventsPerSecond(), publishes));
+        }
+        for (Peer p : settings.runs("B6") ? order : List.<Peer>of()) {
           attempt(failures, "B6 " + p.name(), () -> sc.idleConnections(p, settings.idleAgents(), p.server(),
               p.key().equals("workspace") ? s.workspacePort() : -1));
         }
@@ -174,7 +182,7 @@ public final class Harness {
   private static Map<String, String> flags(String[] args) {
     Map<String, String> out = new java.util.HashMap<>();
     for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--out")) {
+      if (args[i].equals("--out") || args[i].equals("--only")) {
         out.put(args[i], args[++i]);
       } else if (args[i].startsWith("--")) {
         out.put(args[i], "");

@@ -1,6 +1,7 @@
 package dev.workspace.bench;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * How long and how big each scenario runs.
@@ -17,10 +18,35 @@ import java.util.List;
  * @param crossNodeSubscribers B5's subscribers
  * @param crossNodeEventsPerSecond B5's fixed publish rate
  * @param idleAgents B6's idle connections
+ * @param scenarios the scenarios run ({@code B1}, {@code B3}, {@code B4}, {@code B5}, {@code B6})
  */
 record Settings(int repeats, long warmupMillis, long runMillis, List<Integer> fanOuts, int payloadBytes,
     int deliveriesInFlight, int offeredDeliveriesPerSecond, int bystanders, int patternsEach,
-    int crossNodeSubscribers, int crossNodeEventsPerSecond, int idleAgents) {
+    int crossNodeSubscribers, int crossNodeEventsPerSecond, int idleAgents, Set<String> scenarios) {
+  /** Every scenario. */
+  static final Set<String> ALL = Set.of("B1", "B3", "B4", "B5", "B6");
+
+  Settings(int repeats, long warmupMillis, long runMillis, List<Integer> fanOuts, int payloadBytes,
+      int deliveriesInFlight, int offeredDeliveriesPerSecond, int bystanders, int patternsEach,
+      int crossNodeSubscribers, int crossNodeEventsPerSecond, int idleAgents) {
+    this(repeats, warmupMillis, runMillis, fanOuts, payloadBytes, deliveriesInFlight, offeredDeliveriesPerSecond,
+        bystanders, patternsEach, crossNodeSubscribers, crossNodeEventsPerSecond, idleAgents, ALL);
+  }
+
+  /** @return the same sizes, running only {@code names} */
+  Settings only(Set<String> names) {
+    if (!ALL.containsAll(names)) {
+      throw new IllegalArgumentException("unknown scenario in " + names + "; known: " + new java.util.TreeSet<>(ALL));
+    }
+    return new Settings(repeats, warmupMillis, runMillis, fanOuts, payloadBytes, deliveriesInFlight,
+        offeredDeliveriesPerSecond, bystanders, patternsEach, crossNodeSubscribers, crossNodeEventsPerSecond,
+        idleAgents, Set.copyOf(names));
+  }
+
+  /** @return whether {@code scenario} runs */
+  boolean runs(String scenario) {
+    return scenarios.contains(scenario);
+  }
 
   /** About twenty minutes. */
   static Settings full() {

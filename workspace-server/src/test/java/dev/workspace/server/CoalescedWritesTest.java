@@ -26,18 +26,26 @@ class CoalescedWritesTest {
     RawClient.await(vertx.close());
   }
 
+  /**
+   * Two event loops and two subscribers, connected after the publisher: connections are spread over the loops in
+   * turn, so one subscriber shares the publisher's loop and the other gets its deliveries handed over from it.
+   */
   @Test
   void aLoneDeliveryOnAnIdleConnectionIsFlushedWithoutWaitingForMore() {
-    server = TestServers.start(TestServers.options().setPingInterval(Duration.ofMinutes(10)));
+    server = TestServers.start(TestServers.options().setPingInterval(Duration.ofMinutes(10)).setInstances(2));
     try (RawClient pub = RawClient.connect(vertx, server.port(), "pub", "[]");
-        RawClient sub = RawClient.connect(vertx, server.port(), "sub", "[\"channel.message.posted\"]")) {
+        RawClient a = RawClient.connect(vertx, server.port(), "a", "[\"channel.message.posted\"]");
+        RawClient b = RawClient.connect(vertx, server.port(), "b", "[\"channel.message.posted\"]")) {
       pub.request("{\"type\":\"join\",\"channel\":\"quiet\"}");
-      sub.request("{\"type\":\"join\",\"channel\":\"quiet\"}");
+      a.request("{\"type\":\"join\",\"channel\":\"quiet\"}");
+      b.request("{\"type\":\"join\",\"channel\":\"quiet\"}");
       for (int n = 1; n <= 3; n++) {
         assertEquals("ack", pub.request(post("quiet", n)).get("type").asText());
-        assertEquals(n, sub.nextEvent().get("payload").get("n").asInt());
-        sub.assertNothingElse();
+        assertEquals(n, a.nextEvent().get("payload").get("n").asInt());
+        assertEquals(n, b.nextEvent().get("payload").get("n").asInt());
       }
+      a.assertNothingElse();
+      b.assertNothingElse();
       pub.assertNothingElse();
     }
   }

@@ -2,6 +2,7 @@ package dev.workspace.server.edge;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
@@ -10,9 +11,10 @@ import java.util.List;
 /**
  * Flushes the WebSocket channels of one event loop once per loop turn instead of once per frame, as NATS flushes
  * each pending client once per read loop and Netty's {@code FlushConsolidationHandler} consolidates flushes. The
- * first write to a quiet channel schedules one flush task on the event loop; frames written to that channel, or any
- * other of the loop's channels, before the task runs leave with it. A lone frame therefore still leaves at once
- * (after the tasks already queued), while a burst of deliveries costs one system call per channel, not per frame.
+ * first write to a quiet channel schedules one flush of every channel written since, to run once the loop has
+ * finished the current turn's reads and tasks (Netty's after-iteration tasks; on an executor without them, a task
+ * queued behind those already waiting). A lone frame therefore still leaves at the end of the turn that wrote it,
+ * with no wait for more, while a burst of deliveries costs one system call per channel, not per frame.
  *
  * <p>It also keeps the WebSocket encoding of the frame written last on this loop, so a delivery fanned out to many
  * channels is framed once and every receiver writes a view of the same direct buffer. The cached frame is let go
@@ -51,7 +53,11 @@ final class OutboundFlusher implements Runnable {
     dirty.add(writer);
     if (!scheduled) {
       scheduled = true;
-      loop.execute(this);
+      if (loop instanceof SingleThreadIoEventLoop io) {
+        io.executeAfterEventLoopIteration(this);
+      } else {
+        loop.execute(this);
+      }
     }
   }
 

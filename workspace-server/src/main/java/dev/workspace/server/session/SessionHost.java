@@ -3,6 +3,7 @@ package dev.workspace.server.session;
 import dev.workspace.model.FrameCodec;
 import dev.workspace.server.ServerOptions;
 import dev.workspace.server.core.DeliveryBatch;
+import dev.workspace.server.core.DeliveryTurn;
 import dev.workspace.server.core.WorkspaceCore;
 import dev.workspace.server.edge.Authenticator;
 import dev.workspace.server.edge.ServerMetrics;
@@ -14,8 +15,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The sessions of one event loop, whatever their transports: it opens them, hands each {@link DeliveryBatch} that
- * reaches its event-bus address to the sessions it names, and closes them all when the event loop stops. Every
+ * The sessions of one event loop, whatever their transports: it opens them, hands each {@link DeliveryBatch} of the
+ * {@link DeliveryTurn}s that reach its event-bus address to the sessions it names, in order, and closes them all when the event loop stops. Every
  * face on that event loop (the WebSocket edge, a gateway without a socket) opens its sessions here.
  *
  * <p>Confined to its event loop: every method must be called on the context that called {@link #start(Vertx)}.
@@ -28,7 +29,7 @@ public final class SessionHost {
   private final Access access;
   private final String address = "workspace.deliver." + UUID.randomUUID();
   private final Map<String, Session> sessions = new HashMap<>();
-  private MessageConsumer<DeliveryBatch> consumer;
+  private MessageConsumer<DeliveryTurn> consumer;
 
   /**
    * @param options the node's options (limits, timeouts, outbound bound)
@@ -54,17 +55,18 @@ public final class SessionHost {
    */
   public Future<Void> start(Vertx vertx) {
     consumer = vertx.eventBus().localConsumer(address, msg -> {
-      DeliveryBatch batch = msg.body();
-      int took = 0;
-      for (String id : batch.sessionIds()) {
-        Session s = sessions.get(id);
-        if (s != null) {
-          s.deliver(batch);
-          took++;
+      for (DeliveryBatch batch : msg.body().batches()) {
+        int took = 0;
+        for (String id : batch.sessionIds()) {
+          Session s = sessions.get(id);
+          if (s != null) {
+            s.deliver(batch);
+            took++;
+          }
         }
-      }
-      if (took > 0) {
-        metrics.delivered(batch.kind(), took, System.nanoTime() - batch.dispatchedNanos());
+        if (took > 0) {
+          metrics.delivered(batch.kind(), took, System.nanoTime() - batch.dispatchedNanos());
+        }
       }
     });
     return consumer.completion();

@@ -56,11 +56,13 @@ class PresenceInterestTest {
       this.counted = counted;
       this.patterns = patterns;
       this.trie = SubscriptionTrie.of(patterns);
-      vertx.eventBus().<DeliveryBatch>localConsumer("probe." + id, m -> received.add(
-          FrameCodec.DEFAULT.parseObject(new String(m.body().frame(), java.nio.charset.StandardCharsets.UTF_8))
-              .get("event").get("event_name").asText() + " " + FrameCodec.DEFAULT.parseObject(
-              new String(m.body().frame(), java.nio.charset.StandardCharsets.UTF_8)).get("event").get("source_id")
-              .asText()));
+      vertx.eventBus().<DeliveryTurn>localConsumer("probe." + id, m -> {
+        for (DeliveryBatch b : m.body().batches()) {
+          com.fasterxml.jackson.databind.JsonNode event = FrameCodec.DEFAULT.parseObject(
+              new String(b.frame(), java.nio.charset.StandardCharsets.UTF_8)).get("event");
+          received.add(event.get("event_name").asText() + " " + event.get("source_id").asText());
+        }
+      });
     }
 
     void subscribe(List<String> next) {

@@ -17,6 +17,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
@@ -35,13 +38,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The write path on Netty's in-memory transport, one event loop: frames written in one loop turn leave with one
- * flush (or one per {@link FrameWriter#FLUSH_BYTES}), a lone frame is flushed by the next task, one payload written
+ * The write path on Netty's in-memory transport, one I/O event loop as the server runs: frames written in one loop
+ * turn, by any of its tasks, leave with one flush at the end of the turn (or one per {@link FrameWriter#FLUSH_BYTES}),
+ * a lone frame is flushed at the end of its turn with nothing else written (on a plain executor, by the next task),
+ * one payload written
  * to several channels is framed once into one direct buffer, the peer decodes RFC 6455 text frames with Netty's
  * own decoder, and the queue bound refuses a write.
  */
 class FrameWriterTest {
-  private final DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
+  private EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
   private final LocalAddress address = new LocalAddress("frame-writer-" + UUID.randomUUID());
   private final LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
   private final List<ByteBuf> buffersSeen = new ArrayList<>();
@@ -124,7 +129,7 @@ class FrameWriterTest {
   }
 
   @Test
-  void aLoneFrameIsFlushedByTheNextTaskAndABurstByOneFlush() throws Exception {
+  void aLoneFrameIsFlushedAtTheEndOfItsTurnAndABurstByOneFlush() throws Exception {
     serve();
     Flushes flushes = new Flushes();
     Channel ch = connect(flushes);
@@ -148,6 +153,46 @@ class FrameWriterTest {
     }
     assertEquals(2, (int) onLoop(ch, () -> flushes.count), "a burst of 100 frames is one flush");
     assertEquals(2, (int) onLoop(ch, () -> flushes.count), "no flush without a write");
+    assertNull(received.poll());
+  }
+
+  @Test
+  void framesWrittenByLaterTasksOfTheSameTurnLeaveWithTheSameFlush() throws Exception {
+    serve();
+    Flushes flushes = new Flushes();
+    Channel ch = connect(flushes);
+    FrameWriter writer = onLoop(ch, () -> new FrameWriter(ch.pipeline().lastContext(), 1 << 20));
+    java.util.concurrent.CompletableFuture<Integer> flushesWhenLastTaskRan = new java.util.concurrent.CompletableFuture<>();
+    ch.eventLoop().execute(() -> {
+      assertTrue(writer.write(bytes("{\"n\":1}")));
+      ch.eventLoop().execute(() -> {
+        assertTrue(writer.write(bytes("{\"n\":2}")));
+        ch.eventLoop().execute(() -> {
+          assertTrue(writer.write(bytes("{\"n\":3}")));
+          flushesWhenLastTaskRan.complete(flushes.count);
+        });
+      });
+    });
+    assertEquals(0, (int) flushesWhenLastTaskRan.get(10, TimeUnit.SECONDS), "no flush between the turn's tasks");
+    assertEquals(List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}"), take(3));
+    assertEquals(1, (int) onLoop(ch, () -> flushes.count), "three tasks of one turn, one flush");
+    assertNull(received.poll());
+  }
+
+  @Test
+  void onAPlainExecutorALoneFrameIsFlushedByTheNextTask() throws Exception {
+    group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+    group = new DefaultEventLoopGroup(1);
+    serve();
+    Flushes flushes = new Flushes();
+    Channel ch = connect(flushes);
+    FrameWriter writer = onLoop(ch, () -> new FrameWriter(ch.pipeline().lastContext(), 1 << 20));
+    assertEquals(0, (int) onLoop(ch, () -> {
+      assertTrue(writer.write(bytes("{\"n\":1}")));
+      return flushes.count;
+    }));
+    assertEquals(List.of("{\"n\":1}"), take(1));
+    assertEquals(1, (int) onLoop(ch, () -> flushes.count));
     assertNull(received.poll());
   }
 
