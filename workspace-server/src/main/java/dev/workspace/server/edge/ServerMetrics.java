@@ -105,6 +105,7 @@ public final class ServerMetrics implements CoreMeters {
     refusedEvents = Counter.builder("workspace.events.refused")
         .description("events refused for identity or permission: another agent's source_id, a forbidden channel")
         .register(registry);
+    requestTimedOut("mcp", 0);
     Gauge.builder("workspace.outbound.queued", outbound, ServerMetrics::sum).baseUnit("bytes")
         .description("bytes written to this node's WebSocket connections and not yet taken by their sockets")
         .register(registry);
@@ -250,9 +251,13 @@ public final class ServerMetrics implements CoreMeters {
    * @param face the face that waited: {@code mcp}, ...
    */
   public void requestTimedOut(String face) {
+    requestTimedOut(face, 1);
+  }
+
+  private void requestTimedOut(String face, int n) {
     requestTimeouts.computeIfAbsent(face, f -> Counter.builder("workspace.request.timeouts").tag("face", f)
         .description("calls that waited for a run's answer and gave up at their timeout (the run goes on)")
-        .register(registry)).increment();
+        .register(registry)).increment(n);
   }
 
   /**
