@@ -44,7 +44,7 @@ final class A2aGateway implements Transport {
   private final String agentId;
   private final FrameExchange exchange;
   private final LinkedHashMap<String, A2aTask> tasks = new LinkedHashMap<>();
-  private final Map<String, Integer> openByCaller = new HashMap<>();
+  private final Map<String, java.util.Set<String>> openByCaller = new HashMap<>();
   private final Map<String, Integer> streamsByCaller = new HashMap<>();
   private Session session;
   private Future<Void> connecting;
@@ -160,7 +160,7 @@ final class A2aGateway implements Transport {
   void add(A2aTask task) {
     tasks.put(task.id(), task);
     if (!task.ended()) {
-      openByCaller.merge(task.caller(), 1, Integer::sum);
+      openByCaller.computeIfAbsent(task.caller(), k -> new java.util.HashSet<>()).add(task.id());
     }
     if (tasks.size() > face.options().getMaxTasks()) {
       Iterator<A2aTask> it = tasks.values().iterator();
@@ -173,9 +173,12 @@ final class A2aGateway implements Transport {
     }
   }
 
-  /** A task ended: it no longer counts against its caller. */
+  /** A task ended: it no longer counts against its caller. May be called more than once for a task. */
   void ended(A2aTask task) {
-    openByCaller.computeIfPresent(task.caller(), (k, n) -> n <= 1 ? null : n - 1);
+    java.util.Set<String> open = openByCaller.get(task.caller());
+    if (open != null && open.remove(task.id()) && open.isEmpty()) {
+      openByCaller.remove(task.caller());
+    }
   }
 
   A2aTask local(String taskId) {
@@ -183,7 +186,8 @@ final class A2aGateway implements Transport {
   }
 
   int openTasks(String caller) {
-    return openByCaller.getOrDefault(caller, 0);
+    java.util.Set<String> open = openByCaller.get(caller);
+    return open == null ? 0 : open.size();
   }
 
   /** @return whether the caller may open one more stream (and counts it) */

@@ -119,6 +119,13 @@ final class A2aTasks {
       }
       Event request = Event.create(taskId, EventNames.AGENT_MESSAGE, null, "agent:" + agent, p, metadata, 0, null,
           true, -1);
+      int size = face.codec().encodeEvent(request).length();
+      int max = face.serverOptions().getMaxMessageSize();
+      if (size > max) {
+        face.access().limitHit("a2a_event_size");
+        return Future.failedFuture(new A2aError(A2aError.Kind.TOO_LARGE, "the message makes an event of " + size
+            + " bytes, the limit is " + max + " (max-message-size); send large content as file or url parts"));
+      }
       return g.publish(request);
     }).onComplete(ar -> g.context().runOnContext(v -> {
       if (ar.failed()) {
