@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Groups the delivery batches that one event-loop thread dispatches during a turn of its loop by receiving event
@@ -65,11 +66,16 @@ final class DeliveryOutbox {
     }
 
     void add(String address, DeliveryBatch batch) {
-      pending.computeIfAbsent(address, a -> new ArrayList<>()).add(batch);
       if (!scheduled) {
+        try {
+          loop.executeAfterEventLoopIteration(this);
+        } catch (RejectedExecutionException stopping) {
+          eventBus.send(address, new DeliveryTurn(List.of(batch)), options);
+          return;
+        }
         scheduled = true;
-        loop.executeAfterEventLoopIteration(this);
       }
+      pending.computeIfAbsent(address, a -> new ArrayList<>()).add(batch);
     }
 
     @Override
