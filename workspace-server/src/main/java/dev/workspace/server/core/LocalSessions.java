@@ -205,7 +205,7 @@ public final class LocalSessions implements DeliverySink {
    */
   @Override
   public void dispatch(Delivery d) {
-    Map<String, List<String>> byAddress = new HashMap<>(4);
+    Map<String, List<SessionRef>> byAddress = new HashMap<>(4);
     switch (d.audience().kind()) {
       case CHANNEL -> {
         Set<SessionRef> members = channelMembers.get(key(d.workspace(), d.audience().name()));
@@ -236,7 +236,7 @@ public final class LocalSessions implements DeliverySink {
       default -> throw new IllegalStateException("unknown audience " + d.audience());
     }
     String stream = d.stream() == null ? null : d.stream().toString();
-    for (Map.Entry<String, List<String>> e : byAddress.entrySet()) {
+    for (Map.Entry<String, List<SessionRef>> e : byAddress.entrySet()) {
       outbox.send(e.getKey(), new DeliveryBatch(stream, d.offset(), d.frame(), e.getValue()));
     }
   }
@@ -272,8 +272,8 @@ public final class LocalSessions implements DeliverySink {
     }
   }
 
-  private static void add(Map<String, List<String>> byAddress, SessionRef s) {
-    byAddress.computeIfAbsent(s.deliveryAddress(), a -> new ArrayList<>()).add(s.sessionId());
+  private static void add(Map<String, List<SessionRef>> byAddress, SessionRef s) {
+    byAddress.computeIfAbsent(s.deliveryAddress(), a -> new ArrayList<>()).add(s);
   }
 
   private static String key(String workspace, String channel) {

@@ -4,6 +4,7 @@ import dev.workspace.model.FrameCodec;
 import dev.workspace.server.ServerOptions;
 import dev.workspace.server.core.DeliveryBatch;
 import dev.workspace.server.core.DeliveryTurn;
+import dev.workspace.server.core.SessionRef;
 import dev.workspace.server.core.WorkspaceCore;
 import dev.workspace.server.edge.Authenticator;
 import dev.workspace.server.edge.ServerMetrics;
@@ -16,8 +17,9 @@ import java.util.UUID;
 
 /**
  * The sessions of one event loop, whatever their transports: it opens them, hands each {@link DeliveryBatch} of the
- * {@link DeliveryTurn}s that reach its event-bus address to the sessions it names, in order, and closes them all when the event loop stops. Every
- * face on that event loop (the WebSocket edge, a gateway without a socket) opens its sessions here.
+ * {@link DeliveryTurn}s that reach its event-bus address to the sessions it names, in order (a closed session
+ * takes nothing), and closes them all when the event loop stops. Every face on that event loop (the WebSocket
+ * edge, a gateway without a socket) opens its sessions here.
  *
  * <p>Confined to its event loop: every method must be called on the context that called {@link #start(Vertx)}.
  */
@@ -56,9 +58,8 @@ public final class SessionHost {
   public Future<Void> start(Vertx vertx) {
     consumer = vertx.eventBus().localConsumer(address, msg -> {
       for (DeliveryBatch batch : msg.body().batches()) {
-        for (String id : batch.sessionIds()) {
-          Session s = sessions.get(id);
-          if (s != null) {
+        for (SessionRef receiver : batch.receivers()) {
+          if (receiver instanceof Session s) {
             s.deliver(batch);
           }
         }

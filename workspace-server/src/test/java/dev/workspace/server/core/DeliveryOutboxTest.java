@@ -55,7 +55,7 @@ class DeliveryOutboxTest {
   }
 
   private static DeliveryBatch batch(String frame) {
-    return new DeliveryBatch(null, -1, frame.getBytes(StandardCharsets.UTF_8), List.of("s"));
+    return new DeliveryBatch(null, -1, frame.getBytes(StandardCharsets.UTF_8), List.of());
   }
 
   private static String next(LinkedBlockingQueue<String> q) throws InterruptedException {
