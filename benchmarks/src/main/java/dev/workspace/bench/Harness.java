@@ -78,6 +78,7 @@ public final class Harness {
     Vertx vertx = Vertx.vertx();
     Path jfr = work.resolve("workspace.jfr");
     Files.deleteIfExists(jfr);
+    Files.deleteIfExists(Servers.nodeBRecording(jfr));
     Profile.Summary profileSummary = null;
     List<Profile.Window> windows = new ArrayList<>();
     try {
@@ -136,7 +137,18 @@ public final class Harness {
       Scenarios.await(vertx.close(), 60);
     }
     if (profile && Files.exists(jfr)) {
-      profileSummary = Profile.summarize(jfr, 25, windows);
+      profileSummary = Profile.summarize(jfr, 25, windows.stream().filter(w -> !w.name().equals("B5")).toList());
+      Path nodeB = Servers.nodeBRecording(jfr);
+      List<Profile.Window> crossNode = windows.stream().filter(w -> w.name().equals("B5")).toList();
+      if (Files.exists(nodeB) && !crossNode.isEmpty()) {
+        Profile.Summary b = Profile.summarize(nodeB, 25, crossNode);
+        if (b != null && b.byScenario().containsKey("B5")) {
+          Map<String, String> merged = new java.util.LinkedHashMap<>(
+              profileSummary == null ? Map.of() : profileSummary.byScenario());
+          merged.put("B5", "Node B of the cluster, where B5's subscribers are: " + b.byScenario().get("B5"));
+          profileSummary = new Profile.Summary(profileSummary == null ? null : profileSummary.whole(), merged);
+        }
+      }
     }
     Path report = Report.write(out, env, settings, results, failures, profileSummary);
     System.out.println("wrote " + report);
@@ -186,8 +198,9 @@ public final class Harness {
     java.time.Instant from = java.time.Instant.now();
     try {
       run.run();
-      if (peer != null && peer.key().equals("workspace")) {
-        windows.add(new Profile.Window(what.substring(0, what.indexOf(' ')), from, java.time.Instant.now()));
+      if (peer != null && peer.key().equals("workspace") || what.equals("B5")) {
+        windows.add(new Profile.Window(what.contains(" ") ? what.substring(0, what.indexOf(' ')) : what, from,
+            java.time.Instant.now()));
       }
       System.out.printf("  %-50s %.1f s%n", what, (System.nanoTime() - t0) / 1e9);
     } catch (RuntimeException e) {

@@ -122,7 +122,7 @@ final class Profile {
   }
 
   /**
-   * @param whole the Markdown summary of the whole run
+   * @param whole the Markdown summary of the whole run, or {@code null} when the single node had no sample
    * @param byScenario the Markdown summary of each scenario's periods, by scenario ({@code B1}, ...)
    */
   record Summary(String whole, Map<String, String> byScenario) {

@@ -142,7 +142,7 @@ final class Report {
       }
       md.append("\n");
     }
-    if (profile != null) {
+    if (profile != null && profile.whole() != null) {
       md.append("## Where the workspace server spent its time\n\n").append(profile.whole()).append("\n");
     }
     md.append(NOTES_MARK).append(notes.isEmpty() ? "\n" : notes);
@@ -266,8 +266,6 @@ final class Report {
       String p = profile == null ? null : profile.byScenario().get(e.getKey());
       if (p != null) {
         w.append(p).append("\n");
-      } else if (e.getKey().equals("B5")) {
-        w.append("The two cluster nodes run without a profiler; see the analysis.\n\n");
       } else {
         w.append("No profile was recorded for it in this run (`--no-profile`, or the scenario failed).\n\n");
       }
