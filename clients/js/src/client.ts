@@ -55,6 +55,11 @@ export interface AgentClientOptions {
   url?: string | string[];
   /** A signed token. */
   token?: string;
+  /**
+   * Where the token goes: `handshake` (the default: the WebSocket factory gets it, so a browser puts it in the
+   * `token` query parameter) or `connect` (in the `connect` frame, so it appears in no URL and no access log).
+   */
+  tokenIn?: "handshake" | "connect";
   /** The workspace to enter; default `default` (or the URL's `workspace` parameter). */
   workspace?: string;
   /** What others see in discovery (`name`, `capabilities`, ...). */
@@ -181,6 +186,7 @@ function count(members: unknown): number {
 export class AgentClient {
   private agentIdValue: string | undefined;
   private token: string | undefined;
+  private readonly tokenInConnect: boolean;
   private workspaceName: string;
   private metadata: Record<string, unknown> | undefined;
   private readonly urls: string[];
@@ -225,6 +231,7 @@ export class AgentClient {
     }
     this.agentIdValue = options.agentId;
     this.token = options.token;
+    this.tokenInConnect = options.tokenIn === "connect";
     this.workspaceName = requireChannel(options.workspace ?? "default");
     this.metadata = options.metadata ? { ...options.metadata } : undefined;
     this.urls = options.url === undefined ? [] : typeof options.url === "string" ? [options.url] : [...options.url];
@@ -376,7 +383,7 @@ export class AgentClient {
     return new Promise((resolve, reject) => {
       let ws: WebSocketLike;
       try {
-        ws = factory(address.url, this.token);
+        ws = factory(address.url, this.tokenInConnect ? undefined : this.token);
       } catch (e) {
         reject(new WorkspaceError("invalid", `cannot open ${address}: ${(e as Error).message}`));
         return;
@@ -427,6 +434,7 @@ export class AgentClient {
           type: "connect", id: connectId, workspace: this.workspaceName, subscriptions: this.subscriptions.wanted(),
         };
         if (this.agentIdValue !== undefined) frame.agent_id = this.agentIdValue;
+        if (this.tokenInConnect && this.token !== undefined) frame.token = this.token;
         if (this.metadata !== undefined) frame.metadata = this.metadata;
         if (recovering) frame.recover = this.positions.recovery();
         ws.send(JSON.stringify(frame));

@@ -9,10 +9,13 @@ public final class NetworkOptions {
   public static final int DEFAULT_PORT = 8700;
   /** Default listening address: loopback, since the default authentication mode is none. */
   public static final String DEFAULT_HOST = "127.0.0.1";
+  /** Whether the web console is served by default. */
+  public static final boolean DEFAULT_CONSOLE = true;
 
   private int port = DEFAULT_PORT;
   private String host = DEFAULT_HOST;
   private int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+  private boolean console = DEFAULT_CONSOLE;
 
   /** Options with every default. */
   public NetworkOptions() {
@@ -23,6 +26,7 @@ public final class NetworkOptions {
     this.port = other.port;
     this.host = other.host;
     this.instances = other.instances;
+    this.console = other.console;
   }
 
   /** @return the listening port (0 picks a free one); default {@value #DEFAULT_PORT} */
@@ -61,6 +65,19 @@ public final class NetworkOptions {
   @Setting(name = "instances", description = "server verticles, one per event loop", defaultText = "one per processor")
   public NetworkOptions setInstances(int instances) {
     this.instances = Checks.positive("instances", instances);
+    return this;
+  }
+
+  /** @return whether the web console is served at {@code GET /console}; default {@value #DEFAULT_CONSOLE} */
+  public boolean isConsole() {
+    return console;
+  }
+
+  /** @param console whether to serve the web console at {@code GET /console} (behind tokens in token mode) */
+  @Setting(name = "console", description = "serve the web console at GET /console (in token mode it asks for a "
+      + "token); false turns it off")
+  public NetworkOptions setConsole(boolean console) {
+    this.console = console;
     return this;
   }
 }

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One instance per event loop: an HTTP server (sharing the node's port with the other instances) serving the
- * WebSocket endpoint {@code /ws} and the REST API, and the {@link SessionHost} of the sessions it accepted, each
+ * WebSocket endpoint {@code /ws}, the REST API and the web console ({@link ConsolePage}), and the {@link SessionHost} of the sessions it accepted, each
  * carried by a {@link WebSocketTransport}. The WebSocket handshake is where a browser's {@code Origin} is checked
  * and a token given in the {@code Authorization} header or the {@code token} query parameter is verified, before
  * the upgrade.
@@ -47,6 +47,7 @@ public final class ServerVerticle extends VerticleBase {
   private final HostPolicy hosts;
   private final SessionHost sessions;
   private final McpFace mcp;
+  private dev.workspace.server.a2a.A2aFace a2a;
   private final Map<String, Long> requestless = new HashMap<>();
   private HttpServer server;
 
@@ -75,6 +76,17 @@ public final class ServerVerticle extends VerticleBase {
     this.sessions = new SessionHost(options, codec, core, metrics, authenticator);
   }
 
+  /**
+   * Adds the A2A face to the routes this instance serves.
+   *
+   * @param face the A2A face
+   * @return this
+   */
+  public ServerVerticle a2a(dev.workspace.server.a2a.A2aFace face) {
+    this.a2a = face;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     // A connection idle in both directions for this long is dropped: an open session is pinged well within it,
@@ -94,6 +106,12 @@ public final class ServerVerticle extends VerticleBase {
         .setRegisterWebSocketWriteHandlers(false);
     Router router = rest.router(vertx);
     mcp.mount(router, sessions);
+    if (a2a != null) {
+      a2a.mount(router, sessions);
+    }
+    if (options.isConsole()) {
+      new ConsolePage(authenticator).mount(router);
+    }
     server = vertx.createHttpServer(http)
         .connectionHandler(this::onHttpConnection)
         .requestHandler(req -> {
@@ -110,7 +128,9 @@ public final class ServerVerticle extends VerticleBase {
           router.handle(req);
         })
         .webSocketHandshakeHandler(this::handshake);
-    return sessions.start(vertx).compose(v -> server.listen());
+    return sessions.start(vertx)
+        .compose(v -> options.isConsole() ? ConsolePage.load(vertx) : Future.succeededFuture())
+        .compose(v -> server.listen());
   }
 
   /** Closes a TCP connection that has not sent a complete HTTP request within the handshake timeout. */
