@@ -38,12 +38,14 @@ final class Profile {
     WITHIN.put("WebSocket handshake (HTTP upgrade)", new String[] {"WebSocketServerHandshaker", "Http1xServerConnection.handleUpgrade",
         "WebSocketHandshake", "HttpServerWorker"});
     WITHIN.put("Vert.x event bus", new String[] {"io.vertx.core.eventbus."});
+    WITHIN.put("waking another event loop (eventfd write)", new String[] {"EventFD.", "eventFdWrite"});
 
     SELF.put("kernel calls: socket writes", new String[] {"SocketDispatcher.write", "FileDispatcherImpl.write",
         "Native.writev", "Native.write", "writevAddresses", "writeAddress"});
     SELF.put("kernel calls: socket reads", new String[] {"SocketDispatcher.read", "Native.read", "readAddress"});
-    SELF.put("kernel calls: other (epoll control, eventfd wake-ups, accept, close)", new String[] {"Native.", "EPoll",
-        "epoll", "eventFd", "IOUtil.", "Net.", "FileDispatcherImpl.", "accept0", "close0"});
+    SELF.put("kernel calls: waking another event loop (eventfd)", new String[] {"EventFD.", "eventFdWrite"});
+    SELF.put("kernel calls: other (epoll control, accept, close)", new String[] {"Native.", "EPoll", "epoll",
+        "IOUtil.", "Net.", "FileDispatcherImpl.", "accept0", "close0"});
     SELF.put("Jackson", new String[] {"com.fasterxml.jackson."});
     SELF.put("workspace server code", new String[] {"dev.workspace."});
     SELF.put("Netty WebSocket and HTTP codecs", new String[] {"io.netty.handler.codec."});

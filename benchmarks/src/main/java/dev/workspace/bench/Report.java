@@ -106,7 +106,7 @@ final class Report {
         .append("first); blocked-thread warnings counted in the node's log.\n\n");
     String targets = targets(all);
     md.append("## Targets\n\n").append(targets).append("\n");
-    md.append(why(targets, profile));
+    md.append(why(targets, profile, results.notes()));
     String[][] charts = {
         {"B1", "deliveries/s, N=", "b1-deliveries.png", "B1 fan-out: deliveries per second", "deliveries/s"},
         {"B1", "latency p50", "b1-latency-p50.png", "B1 latency p50 at a fixed rate", "µs"},
@@ -241,7 +241,7 @@ final class Report {
    * The missed targets by how much, each scenario's with the profile of the workspace server while that scenario
    * ran, and a pointer to the analysis kept in the notes.
    */
-  private static String why(String targets, Profile.Summary profile) {
+  private static String why(String targets, Profile.Summary profile, Map<String, String> notes) {
     Map<String, List<String>> missed = new LinkedHashMap<>();
     for (String line : targets.split("\n")) {
       if (line.endsWith("| **no** |")) {
@@ -264,6 +264,9 @@ final class Report {
       }
       w.append("\n");
       String p = profile == null ? null : profile.byScenario().get(e.getKey());
+      if (notes.containsKey(e.getKey())) {
+        w.append(notes.get(e.getKey())).append("\n");
+      }
       if (p != null) {
         w.append(p).append("\n");
       } else {
