@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <pre>scripts/bench [--quick | --tiny] [--only B1,B6] [--out DIR] [--no-profile]</pre>
  *
- * <p>The full run takes about twenty minutes and writes to {@code docs/}; {@code --quick} about three minutes and
+ * <p>The full run takes about twenty minutes and writes to {@code docs/}; {@code --quick} about four minutes and
  * writes to {@code benchmarks/target/bench-quick/}; {@code --tiny} a few seconds (the harness's own test).
  */
 public final class Harness {

@@ -68,7 +68,7 @@ record Settings(int repeats, long warmupMillis, long runMillis, List<Integer> fa
     return new Settings(3, 1000, 4000, List.of(10, 100, 1000), 128, 16_384, 20_000, 10, 1000, 10, 200, 10_000);
   }
 
-  /** About three minutes. */
+  /** About four minutes, the warm-up included. */
   static Settings quick() {
     return new Settings(1, 500, 2000, List.of(10, 100, 1000), 128, 16_384, 20_000, 10, 1000, 10, 200, 2000);
   }
