@@ -23,7 +23,7 @@ public final class LocalSessions implements DeliverySink {
   public static final String CODEC = "workspace-delivery-batch";
 
   private final EventBus eventBus;
-  private final DeliveryOutbox outbox;
+  private final DeliveryOptions deliveryOptions = new DeliveryOptions().setCodecName(CODEC).setLocalOnly(true);
   private final Map<String, Map<String, SessionRef>> agentsByWorkspace = new ConcurrentHashMap<>();
   private final Map<String, Set<SessionRef>> channelMembers = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> joined = new ConcurrentHashMap<>();
@@ -35,7 +35,6 @@ public final class LocalSessions implements DeliverySink {
    */
   public LocalSessions(EventBus eventBus) {
     this.eventBus = eventBus;
-    this.outbox = new DeliveryOutbox(eventBus, new DeliveryOptions().setCodecName(CODEC).setLocalOnly(true));
   }
 
   /** @param broker told when this node gains or loses receivers for an audience */
@@ -237,7 +236,7 @@ public final class LocalSessions implements DeliverySink {
     }
     String stream = d.stream() == null ? null : d.stream().toString();
     for (Map.Entry<String, List<SessionRef>> e : byAddress.entrySet()) {
-      outbox.send(e.getKey(), new DeliveryBatch(stream, d.offset(), d.frame(), e.getValue()));
+      eventBus.send(e.getKey(), new DeliveryBatch(stream, d.offset(), d.frame(), e.getValue()), deliveryOptions);
     }
   }
 

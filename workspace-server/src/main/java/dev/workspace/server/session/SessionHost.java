@@ -3,7 +3,6 @@ package dev.workspace.server.session;
 import dev.workspace.model.FrameCodec;
 import dev.workspace.server.ServerOptions;
 import dev.workspace.server.core.DeliveryBatch;
-import dev.workspace.server.core.DeliveryTurn;
 import dev.workspace.server.core.SessionRef;
 import dev.workspace.server.core.WorkspaceCore;
 import dev.workspace.server.edge.Authenticator;
@@ -16,9 +15,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The sessions of one event loop, whatever their transports: it opens them, hands each {@link DeliveryBatch} of the
- * {@link DeliveryTurn}s that reach its event-bus address to the sessions it names, in order (a closed session
- * takes nothing), and closes them all when the event loop stops. Every face on that event loop (the WebSocket
+ * The sessions of one event loop, whatever their transports: it opens them, hands each {@link DeliveryBatch} that
+ * reaches its event-bus address to the sessions it names (a closed session takes nothing), and closes them all
+ * when the event loop stops. Every face on that event loop (the WebSocket
  * edge, a gateway without a socket) opens its sessions here.
  *
  * <p>Confined to its event loop: every method must be called on the context that called {@link #start(Vertx)}.
@@ -31,7 +30,7 @@ public final class SessionHost {
   private final Access access;
   private final String address = "workspace.deliver." + UUID.randomUUID();
   private final Map<String, Session> sessions = new HashMap<>();
-  private MessageConsumer<DeliveryTurn> consumer;
+  private MessageConsumer<DeliveryBatch> consumer;
 
   /**
    * @param options the node's options (limits, timeouts, outbound bound)
@@ -57,11 +56,10 @@ public final class SessionHost {
    */
   public Future<Void> start(Vertx vertx) {
     consumer = vertx.eventBus().localConsumer(address, msg -> {
-      for (DeliveryBatch batch : msg.body().batches()) {
-        for (SessionRef receiver : batch.receivers()) {
-          if (receiver instanceof Session s) {
-            s.deliver(batch);
-          }
+      DeliveryBatch batch = msg.body();
+      for (SessionRef receiver : batch.receivers()) {
+        if (receiver instanceof Session s) {
+          s.deliver(batch);
         }
       }
     });
