@@ -94,14 +94,16 @@ export async function startServer(args = []) {
 }
 
 /**
- * Starts the Java peer (a real AgentClient, see InteropPeer) and waits until it sits in #general.
+ * Starts a Java peer (a real AgentClient: InteropPeer by default, or another class of examples/src/test) and waits
+ * until it prints {"type":"ready"} (InteropPeer: once it sits in #general).
  * @param {number} port the server's port
  * @param {string} agentId the peer's agent id
+ * @param {string} mainClass the peer's class
  */
-export async function startPeer(port, agentId) {
+export async function startPeer(port, agentId, mainClass = 'dev.workspace.examples.InteropPeer') {
   const cp = [path.join(EXAMPLES, 'test-classes'), path.join(EXAMPLES, 'classes'), path.join(EXAMPLES, 'lib', '*')]
     .join(path.delimiter);
-  const child = spawn('java', ['-cp', cp, 'dev.workspace.examples.InteropPeer', '127.0.0.1', String(port), agentId],
+  const child = spawn('java', ['-cp', cp, mainClass, '127.0.0.1', String(port), agentId],
     { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderr = new Lines(child.stderr, (l) => l);
   const lines = new Lines(child.stdout, (l) => JSON.parse(l));
@@ -113,8 +115,28 @@ export async function startPeer(port, agentId) {
     lines,
     send: (cmd) => child.stdin.write(JSON.stringify(cmd) + '\n'),
     events: (predicate) => lines.filter((m) => m.type === 'event' && predicate(m.event)).map((m) => m.event),
+    waitForLine: (predicate, what, timeoutMs) => lines.waitFor(predicate, what, timeoutMs),
+    linesWhere: (predicate) => lines.filter(predicate),
     waitForEvent: (predicate, what, timeoutMs) =>
       lines.waitFor((m) => m.type === 'event' && predicate(m.event), what, timeoutMs).then((m) => m.event),
     stop: () => stopChild(child),
   };
+}
+
+/**
+ * Starts a real redis-server on a free loopback port, without persistence.
+ * @returns {Promise<{port: number, stop: () => Promise<void>}>}
+ */
+export async function startRedis() {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
+    '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = new Lines(child.stdout, (l) => l);
+  child.stderr.resume();
+  const exited = new Promise((_, reject) => child.once('exit', (code) =>
+    reject(new Error(`redis-server exited with ${code}:\n${log.items.join('\n')}`))));
+  await Promise.race([log.waitFor((l) => l.includes('Ready to accept connections'), 'redis-server to be ready',
+    START_TIMEOUT_MS), exited]);
+  exited.catch(() => {});
+  return { port, stop: () => stopChild(child) };
 }

@@ -15,6 +15,11 @@ public final class Ids {
   public static final String DEFAULT_WORKSPACE = "default";
   /** The channel every workspace has from the start. */
   public static final String GENERAL = "general";
+  /**
+   * The prefix of the agent ids the server's gateways act under (an A2A gateway is {@code a2a.<node id>}); no
+   * client may connect or act under an id with it.
+   */
+  public static final String GATEWAY_PREFIX = "a2a.";
 
   private Ids() {
   }
@@ -52,13 +57,37 @@ public final class Ids {
     return value;
   }
 
-  /** Checks an agent id; {@code system} and {@code broadcast} are reserved. */
+  /** Checks an agent id; {@code system}, {@code broadcast} and ids starting {@value #GATEWAY_PREFIX} are reserved. */
   public static String requireAgentId(String value) {
+    requireGatewayOrAgentId(value);
+    if (isGateway(value)) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "agent_id '" + value + "' is reserved: ids starting '"
+          + GATEWAY_PREFIX + "' belong to the server's gateways");
+    }
+    return value;
+  }
+
+  /**
+   * Checks the agent id of a session the server opens itself for a gateway: the id rules, with only
+   * {@code system} and {@code broadcast} reserved.
+   *
+   * @param value the id
+   * @return {@code value}
+   */
+  public static String requireGatewayOrAgentId(String value) {
     require("agent_id", value, ErrorCode.INVALID_FRAME);
     if (SYSTEM.equals(value) || BROADCAST.equals(value)) {
       throw new ProtocolException(ErrorCode.FORBIDDEN, "agent_id '" + value + "' is reserved");
     }
     return value;
+  }
+
+  /**
+   * @param value an agent id
+   * @return whether it is one of the ids reserved for the server's gateways
+   */
+  public static boolean isGateway(String value) {
+    return value != null && value.regionMatches(true, 0, GATEWAY_PREFIX, 0, GATEWAY_PREFIX.length());
   }
 
   /** Checks an agent id used as a destination; {@code system} is allowed there. */

@@ -2,6 +2,7 @@ package dev.workspace.server;
 
 import dev.workspace.server.config.ConfigSchema;
 import dev.workspace.server.config.OptionGroup;
+import dev.workspace.server.a2a.A2aOptions;
 import dev.workspace.server.mcp.McpOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -93,6 +94,7 @@ public final class ServerOptions {
   private final ShutdownOptions shutdown;
   private final dev.workspace.server.files.FileOptions files;
   private final McpOptions mcp;
+  private final A2aOptions a2a;
   private final RunOptions runs;
 
   /** Options with every default. */
@@ -106,6 +108,7 @@ public final class ServerOptions {
     this.shutdown = new ShutdownOptions();
     this.files = new dev.workspace.server.files.FileOptions();
     this.mcp = new McpOptions();
+    this.a2a = new A2aOptions();
     this.runs = new RunOptions();
   }
 
@@ -124,6 +127,7 @@ public final class ServerOptions {
     this.shutdown = new ShutdownOptions(other.shutdown);
     this.files = new dev.workspace.server.files.FileOptions(other.files);
     this.mcp = new McpOptions(other.mcp);
+    this.a2a = new A2aOptions(other.a2a);
     this.runs = new RunOptions(other.runs);
   }
 
@@ -233,6 +237,12 @@ public final class ServerOptions {
   @OptionGroup(name = "mcp", description = "The MCP face /mcp: its sessions, their inboxes and limits.")
   public McpOptions getMcp() {
     return mcp;
+  }
+
+  /** @return the A2A face {@code /a2a/{agent}}: its limits and waits */
+  @OptionGroup(name = "a2a", description = "The A2A face /a2a/{agent}: its limits and waits.")
+  public A2aOptions getA2a() {
+    return a2a;
   }
 
   /** @return the listening port (0 picks a free one); default {@value NetworkOptions#DEFAULT_PORT} */

@@ -20,6 +20,7 @@ import dev.workspace.server.edge.ServerVerticle;
 import dev.workspace.server.files.DiskFileStore;
 import dev.workspace.server.files.FileStore;
 import dev.workspace.server.files.RedisFileStore;
+import dev.workspace.server.a2a.A2aFace;
 import dev.workspace.server.mcp.McpFace;
 import dev.workspace.server.redis.RedisCluster;
 import io.vertx.core.DeploymentOptions;
@@ -52,6 +53,7 @@ public final class WorkspaceServer {
   private final NodeStatus status = new NodeStatus();
   private final List<ServerVerticle> verticles = new ArrayList<>();
   private McpFace mcp;
+  private A2aFace a2a;
   private int port;
 
   private WorkspaceServer(Vertx vertx, boolean ownsVertx, String nodeId, Broker broker, Directory directory) {
@@ -142,6 +144,7 @@ public final class WorkspaceServer {
     RestApi rest = new RestApi(options, codec, core, broker, metrics, auth)
         .files(new FilesApi(files, options.getFiles(), metrics));
     McpFace mcp = new McpFace(vertx, options, codec, core, auth, new FaceAccess(options, metrics));
+    A2aFace a2a = new A2aFace(vertx, options, codec, core, auth, new FaceAccess(options, metrics), files, nodeId);
     WorkspaceServer node = new WorkspaceServer(vertx, ownsVertx, nodeId, broker, directory);
     node.core = core;
     node.files = files;
@@ -151,6 +154,7 @@ public final class WorkspaceServer {
         : dev.workspace.server.redis.RedisEndpoints.parse(options.getRedisUri()).describe();
     rest.operations(new OpsApi(codec, nodeId, redis, node.status, broker, sessions, metrics));
     node.mcp = mcp;
+    node.a2a = a2a;
     if (inboxSweep >= 0) {
       node.timers.add(inboxSweep);
     }
@@ -159,7 +163,8 @@ public final class WorkspaceServer {
     return broker.start(sessions)
         .compose(v -> files.start())
         .compose(v -> vertx.deployVerticle(() -> {
-          ServerVerticle verticle = new ServerVerticle(options, codec, core, metrics, auth, rest, mcp, node.status);
+          ServerVerticle verticle = new ServerVerticle(options, codec, core, metrics, auth, rest, mcp, node.status)
+              .a2a(a2a);
           synchronized (verticles) {
             verticles.add(verticle);
           }
@@ -248,6 +253,7 @@ public final class WorkspaceServer {
     timers.forEach(vertx::cancelTimer);
     List<Future<?>> undeploys = new ArrayList<>();
     Future<Void> done = (mcp == null ? Future.<Void>succeededFuture() : mcp.close())
+        .compose(v -> a2a == null ? Future.<Void>succeededFuture() : a2a.close())
         .transform(ar -> {
           for (String id : deployments) {
             undeploys.add(vertx.undeploy(id));

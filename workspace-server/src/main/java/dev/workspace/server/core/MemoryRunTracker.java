@@ -58,6 +58,7 @@ public final class MemoryRunTracker implements RunTracker {
     final Map<String, Set<String>> openByRequester = new HashMap<>();
     final Map<String, Set<String>> openByTarget = new HashMap<>();
     final Map<String, Long> turns = new HashMap<>();
+    final Map<String, java.util.ArrayDeque<String>> bySession = new HashMap<>();
     int open;
   }
 
@@ -113,6 +114,13 @@ public final class MemoryRunTracker implements RunTracker {
       s.openByRequester.computeIfAbsent(run.requester, k -> new LinkedHashSet<>()).add(run.runId);
       s.openByTarget.computeIfAbsent(target, k -> new LinkedHashSet<>()).add(run.runId);
       s.open++;
+      if (run.sessionId != null) {
+        java.util.ArrayDeque<String> ids = s.bySession.computeIfAbsent(run.sessionId, k -> new java.util.ArrayDeque<>());
+        ids.addFirst(run.runId);
+        if (ids.size() > MAX_SESSION_RUNS) {
+          ids.removeLast();
+        }
+      }
       return Future.succeededFuture(target);
     }
   }
@@ -262,8 +270,33 @@ public final class MemoryRunTracker implements RunTracker {
     }
   }
 
+  @Override
+  public Future<List<String>> sessionRuns(String workspace, String sessionId, int limit) {
+    Space s = space(workspace);
+    long now = System.currentTimeMillis();
+    synchronized (s) {
+      List<String> ids = new ArrayList<>();
+      java.util.ArrayDeque<String> all = s.bySession.get(sessionId);
+      if (all != null) {
+        for (String id : all) {
+          Run run = s.runs.get(id);
+          if (ids.size() < Math.min(limit, MAX_SESSION_RUNS) && run != null && run.expiresAt > now) {
+            ids.add(id);
+          }
+        }
+      }
+      return Future.succeededFuture(ids);
+    }
+  }
+
   private static void forget(Space s, Run run) {
     s.runs.remove(run.runId);
+    if (run.sessionId != null) {
+      java.util.ArrayDeque<String> ids = s.bySession.get(run.sessionId);
+      if (ids != null && ids.remove(run.runId) && ids.isEmpty()) {
+        s.bySession.remove(run.sessionId);
+      }
+    }
     if (run.open()) {
       close(s, run);
     }

@@ -95,6 +95,20 @@ public interface RunTracker {
     Event build(String runId, String requester, long seq);
   }
 
+  /** Most runs the index of one session keeps (the newest). */
+  int MAX_SESSION_RUNS = 100;
+
+  /**
+   * The runs of one conversation ({@code metadata.session_id} of their requests), newest first. The index keeps
+   * the newest {@value #MAX_SESSION_RUNS} runs of each session for as long as the runs are kept.
+   *
+   * @param workspace the workspace
+   * @param sessionId the session id
+   * @param limit most ids returned, at most {@value #MAX_SESSION_RUNS}
+   * @return the run ids, newest first; empty when the session has none
+   */
+  Future<List<String>> sessionRuns(String workspace, String sessionId, int limit);
+
   /** Forgets runs whose retention passed; a tracker whose store expires keys itself does nothing. */
   default void sweep() {
   }

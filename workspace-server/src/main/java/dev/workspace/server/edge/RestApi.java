@@ -174,7 +174,7 @@ public final class RestApi {
   }
 
   private void agentCard(RoutingContext ctx) {
-    String id = Ids.requireAgentId(ctx.pathParam("id"));
+    String id = Ids.requireGatewayOrAgentId(ctx.pathParam("id"));
     core.agent(workspace(ctx), id).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());

@@ -47,6 +47,7 @@ public final class ServerVerticle extends VerticleBase {
   private final HostPolicy hosts;
   private final SessionHost sessions;
   private final McpFace mcp;
+  private dev.workspace.server.a2a.A2aFace a2a;
   private final Map<String, Long> requestless = new HashMap<>();
   private HttpServer server;
 
@@ -75,6 +76,17 @@ public final class ServerVerticle extends VerticleBase {
     this.sessions = new SessionHost(options, codec, core, metrics, authenticator);
   }
 
+  /**
+   * Adds the A2A face to the routes this instance serves.
+   *
+   * @param face the A2A face
+   * @return this
+   */
+  public ServerVerticle a2a(dev.workspace.server.a2a.A2aFace face) {
+    this.a2a = face;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     // A connection idle in both directions for this long is dropped: an open session is pinged well within it,
@@ -94,6 +106,9 @@ public final class ServerVerticle extends VerticleBase {
         .setRegisterWebSocketWriteHandlers(false);
     Router router = rest.router(vertx);
     mcp.mount(router, sessions);
+    if (a2a != null) {
+      a2a.mount(router, sessions);
+    }
     if (options.isConsole()) {
       new ConsolePage(authenticator).mount(router);
     }

@@ -1,5 +1,6 @@
 package dev.workspace.server.mcp;
 
+import dev.workspace.server.edge.JsonRpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.model.ErrorCode;
@@ -27,6 +28,8 @@ final class McpEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(McpEndpoint.class);
   static final String SESSION_HEADER = "mcp-session-id";
   static final String VERSION_HEADER = "mcp-protocol-version";
+  /** The {@code mcp-session-id} names no live session: the client must initialize again. */
+  static final int SESSION_NOT_FOUND = -32001;
   /** Protocol versions this face speaks, newest first. */
   static final List<String> VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
   private static final String SESSION_KEY = "mcp.session";
@@ -138,7 +141,7 @@ final class McpEndpoint {
     }
     McpSession s = face.session(id);
     if (s == null || s.isClosed()) {
-      throw new JsonRpc.Failure(404, JsonRpc.SESSION_NOT_FOUND, "Session not found");
+      throw new JsonRpc.Failure(404, McpEndpoint.SESSION_NOT_FOUND, "Session not found");
     }
     return s;
   }
@@ -272,7 +275,7 @@ final class McpEndpoint {
         return;
       }
       if (s.isClosed()) {
-        refuse(ctx, new JsonRpc.Failure(404, JsonRpc.SESSION_NOT_FOUND, "Session not found"), null);
+        refuse(ctx, new JsonRpc.Failure(404, McpEndpoint.SESSION_NOT_FOUND, "Session not found"), null);
         return;
       }
       s.touch();

@@ -1,5 +1,6 @@
 package dev.workspace.server.mcp;
 
+import dev.workspace.server.edge.JsonRpc;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** The JSON-RPC methods of the MCP face, on the session's event loop. */

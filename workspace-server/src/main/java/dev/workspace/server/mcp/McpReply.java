@@ -1,5 +1,7 @@
 package dev.workspace.server.mcp;
 
+import dev.workspace.server.edge.JsonRpc;
+import dev.workspace.server.edge.SseStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
@@ -37,7 +39,7 @@ final class McpReply {
   /** Answers as an SSE stream from now on, with keep-alive comments while the call waits. */
   void stream() {
     if (sse == null && !done) {
-      sse = new SseStream(response, sessionId, false);
+      sse = new SseStream(response, sessionId == null ? java.util.Map.of() : java.util.Map.of(McpEndpoint.SESSION_HEADER, sessionId), false, "message");
       keepTimer = vertx.setPeriodic(keepaliveMs, t -> sse.keepalive());
     }
   }

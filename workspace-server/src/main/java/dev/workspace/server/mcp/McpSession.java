@@ -1,5 +1,7 @@
 package dev.workspace.server.mcp;
 
+import dev.workspace.server.edge.JsonRpc;
+import dev.workspace.server.edge.SseStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.model.ErrorCode;
@@ -279,7 +281,7 @@ final class McpSession implements Transport {
     if (stream != null && stream.isOpen()) {
       return false;
     }
-    SseStream s = new SseStream(response, mcpSessionId, true);
+    SseStream s = new SseStream(response, java.util.Map.of(McpEndpoint.SESSION_HEADER, mcpSessionId), true, "message");
     stream = s;
     long timer = face.vertx().setPeriodic(face.mcpOptions().getKeepalive().toMillis(), t -> s.keepalive());
     response.closeHandler(v -> context.runOnContext(x -> {
@@ -420,7 +422,7 @@ final class McpSession implements Transport {
     }
     closed = true;
     for (McpReply r : new ArrayList<>(inFlight.values())) {
-      r.error(JsonRpc.SESSION_NOT_FOUND, "the session ended: " + reason);
+      r.error(McpEndpoint.SESSION_NOT_FOUND, "the session ended: " + reason);
     }
     inFlight.clear();
     cancels.clear();

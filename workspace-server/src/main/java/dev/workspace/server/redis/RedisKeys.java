@@ -122,6 +122,11 @@ final class RedisKeys {
     return ws(workspace) + ":run:" + runId + ":log";
   }
 
+  /** @return the sorted set of the runs of one session ({@code metadata.session_id}), scored by creation */
+  static String sessionRuns(String workspace, String sessionId) {
+    return ws(workspace) + ":runs:session:" + sessionId;
+  }
+
   /** @return the sorted set of a workspace's open runs, scored by expiry */
   static String openRuns(String workspace) {
     return ws(workspace) + ":runs:open";

@@ -43,7 +43,8 @@ public final class RedisRunTracker implements RunTracker {
     args.addAll(candidates);
     return link.eval(RedisScripts.RUN_OPEN, List.of(RedisKeys.run(workspace, request.eventId()),
         RedisKeys.openRuns(workspace), RedisKeys.openRunsOf(workspace, request.sourceId()),
-        RedisKeys.poolTurn(workspace, pool == null ? "-" : pool)), args.toArray()).compose(r -> {
+        RedisKeys.poolTurn(workspace, pool == null ? "-" : pool), RedisKeys.sessionRuns(workspace, session)),
+        args.toArray()).compose(r -> {
           String status = r.get(0).toString();
           return switch (status) {
             case "ok" -> Future.succeededFuture(r.get(1).toString());
@@ -126,6 +127,21 @@ public final class RedisRunTracker implements RunTracker {
       return new RunRecord(runId, f.get(0).toString(), f.get(1).toString(), blank(f.get(2)), blank(f.get(3)),
           f.get(4).toString(), f.get(5).toLong(), f.get(6).toLong(), f.get(7).toLong(), events);
     });
+  }
+
+  @Override
+  public Future<List<String>> sessionRuns(String workspace, String sessionId, int limit) {
+    int n = Math.max(1, Math.min(limit, MAX_SESSION_RUNS));
+    return link.send(Request.cmd(Command.ZREVRANGE).arg(RedisKeys.sessionRuns(workspace, sessionId)).arg(0)
+        .arg(n - 1)).map(r -> {
+          List<String> ids = new ArrayList<>();
+          if (r != null) {
+            for (Response id : r) {
+              ids.add(id.toString());
+            }
+          }
+          return ids;
+        });
   }
 
   private static String blank(Response r) {

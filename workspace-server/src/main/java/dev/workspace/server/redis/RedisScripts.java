@@ -238,8 +238,8 @@ final class RedisScripts {
       """;
 
   /**
-   * Opens a run. KEYS: run hash, workspace open set, requester open set, pool turn counter. ARGV: now, retention ms,
-   * max open, max open per requester, run id, requester, session id, pool, stream (0/1), target set prefix,
+   * Opens a run. KEYS: run hash, workspace open set, requester open set, pool turn counter, session index (keeps
+   * the newest 100, {@code RunTracker.MAX_SESSION_RUNS}). ARGV: now, retention ms, max open, max open per requester, run id, requester, session id, pool, stream (0/1), target set prefix,
    * candidate count, candidates... Returns {'ok', target}, {'dup'}, {'ws'} or {'req'}.
    */
   static final Script RUN_OPEN = Script.of("run_open", PICK + """
@@ -266,6 +266,11 @@ final class RedisScripts {
       local tk = ARGV[10] .. chosen
       redis.call('ZADD', tk, exp, ARGV[5] .. '\\t' .. ARGV[6])
       redis.call('PEXPIRE', tk, ttl)
+      if ARGV[7] ~= '' then
+        redis.call('ZADD', KEYS[5], now, ARGV[5])
+        redis.call('ZREMRANGEBYRANK', KEYS[5], 0, -101)
+        redis.call('PEXPIRE', KEYS[5], ttl)
+      end
       return {'ok', chosen}
       """);
 

@@ -131,11 +131,29 @@ public final class Access {
    * @throws ProtocolException when none is named, it is malformed, or it is not the token's agent
    */
   public static String connectAgent(String named, Authenticator.Identity identity) {
+    return connectAgent(named, identity, false);
+  }
+
+  /**
+   * The agent a {@code connect} opens a session for, on a transport that may be a gateway's.
+   *
+   * @param named the frame's {@code agent_id}, or {@code null}
+   * @param identity the identity, or {@code null}
+   * @param gateway whether the session is one the server opened for a gateway, which alone may use the ids
+   *     reserved for gateways ({@link Ids#GATEWAY_PREFIX})
+   * @return the agent id
+   * @throws ProtocolException as {@link #connectAgent(String, Authenticator.Identity)}
+   */
+  public static String connectAgent(String named, Authenticator.Identity identity, boolean gateway) {
     String agent = named != null ? named : identity != null ? identity.agentId() : null;
     if (agent == null) {
       throw new ProtocolException(ErrorCode.INVALID_FRAME, "agent_id is required");
     }
-    Ids.requireAgentId(agent);
+    if (gateway) {
+      Ids.requireGatewayOrAgentId(agent);
+    } else {
+      Ids.requireAgentId(agent);
+    }
     if (identity != null && !agent.equals(identity.agentId())) {
       throw new ProtocolException(ErrorCode.FORBIDDEN, "agent_id '" + agent + "' is not the token's agent");
     }

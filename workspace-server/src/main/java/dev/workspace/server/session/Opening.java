@@ -117,7 +117,7 @@ final class Opening {
         session.close(CloseCodes.FORBIDDEN_WORKSPACE, "workspace not allowed");
         return;
       }
-      agent = Access.connectAgent(c.agentId(), identity);
+      agent = Access.connectAgent(c.agentId(), identity, session.gateway());
       if (c.recover() != null) {
         for (String ch : c.recover().channels().keySet()) {
           Access.requireChannel(allowed, ch);

@@ -309,6 +309,10 @@ public final class Session implements SessionRef {
     return transport.remoteAddress();
   }
 
+  boolean gateway() {
+    return transport.gateway();
+  }
+
   Context context() {
     return context;
   }

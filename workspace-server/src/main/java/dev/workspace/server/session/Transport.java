@@ -65,6 +65,15 @@ public interface Transport {
     return true;
   }
 
+  /**
+   * @return whether this is the transport of a gateway the server runs itself (an A2A gateway), whose session
+   *     alone may take an agent id reserved for gateways ({@code dev.workspace.model.Ids#GATEWAY_PREFIX});
+   *     {@code false} by default
+   */
+  default boolean gateway() {
+    return false;
+  }
+
   /** @return the event loop that owns the session: every call in both directions happens on it */
   Context context();
 

@@ -1,16 +1,18 @@
-package dev.workspace.server.mcp;
+package dev.workspace.server.edge;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A {@code text/event-stream} answer: JSON-RPC messages as {@code event: message} events, and keep-alive comments
- * so that an idle stream is not taken for a dead connection. Owned by one session's event loop.
+ * A {@code text/event-stream} answer of the HTTP faces: JSON messages as events (named, or unnamed so that they are
+ * {@code message} events), and keep-alive comments so that an idle stream is not taken for a dead connection.
+ * Owned by one event loop.
  */
-final class SseStream {
+public final class SseStream {
   private final HttpServerResponse response;
   private final boolean numbered;
+  private final String eventName;
   private long lastId;
   private boolean open = true;
   private long dropped;
@@ -19,30 +21,43 @@ final class SseStream {
    * Starts the stream: status 200 and the headers are sent at once.
    *
    * @param response the HTTP response
-   * @param sessionId the {@code mcp-session-id} to echo, or {@code null}
+   * @param headers more headers to send, or an empty map
    * @param numbered whether events carry an {@code id:} line
+   * @param eventName the {@code event:} of each event, or {@code null} for none
    */
-  SseStream(HttpServerResponse response, String sessionId, boolean numbered) {
+  public SseStream(HttpServerResponse response, java.util.Map<String, String> headers, boolean numbered,
+      String eventName) {
     this.response = response;
     this.numbered = numbered;
+    this.eventName = eventName;
     response.setStatusCode(200).setChunked(true)
         .putHeader("content-type", "text/event-stream")
         .putHeader("cache-control", "no-cache, no-transform")
         .putHeader("x-accel-buffering", "no");
-    if (sessionId != null) {
-      response.putHeader(McpEndpoint.SESSION_HEADER, sessionId);
-    }
+    headers.forEach(response::putHeader);
     response.writeHead();
   }
 
   /**
    * Sends one message.
    *
-   * @param message a JSON-RPC message
+   * @param message a JSON message
    * @param droppable whether it may be dropped when the client does not read (notifications on the GET stream)
    * @return whether it was written
    */
-  boolean send(ObjectNode message, boolean droppable) {
+  public boolean send(ObjectNode message, boolean droppable) {
+    return send(eventName, message, droppable);
+  }
+
+  /**
+   * Sends one message as an event of the given name.
+   *
+   * @param name the {@code event:} line, or {@code null} for none
+   * @param message a JSON message
+   * @param droppable whether it may be dropped when the client does not read
+   * @return whether it was written
+   */
+  public boolean send(String name, ObjectNode message, boolean droppable) {
     if (!open || response.closed() || response.ended()) {
       open = false;
       return false;
@@ -52,7 +67,9 @@ final class SseStream {
       return false;
     }
     StringBuilder sb = new StringBuilder(64);
-    sb.append("event: message\n");
+    if (name != null) {
+      sb.append("event: ").append(name).append('\n');
+    }
     if (numbered) {
       sb.append("id: ").append(++lastId).append('\n');
     }
@@ -62,14 +79,14 @@ final class SseStream {
   }
 
   /** Writes a keep-alive comment, unless the client is not reading. */
-  void keepalive() {
+  public void keepalive() {
     if (open && !response.closed() && !response.ended() && !response.writeQueueFull()) {
       response.write(": keepalive\n\n");
     }
   }
 
   /** Ends the stream. */
-  void end() {
+  public void end() {
     if (open) {
       open = false;
       if (!response.closed() && !response.ended()) {
@@ -79,12 +96,12 @@ final class SseStream {
   }
 
   /** @return whether the stream can still be written */
-  boolean isOpen() {
+  public boolean isOpen() {
     return open && !response.closed() && !response.ended();
   }
 
   /** @return notifications dropped because the client did not read */
-  long dropped() {
+  public long dropped() {
     return dropped;
   }
 }
