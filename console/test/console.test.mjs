@@ -206,15 +206,15 @@ describe('the web console in headless Chromium', () => {
   });
 
   test('history pages backwards as a channel is scrolled up, with few rows in the page', async () => {
-    peer.send({ cmd: 'burst', channel: 'busy', prefix: 'busy ', count: 250 });
+    peer.send({ cmd: 'burst', channel: 'busy', prefix: 'busy ', count: 150 });
     await peer.waitFor((m) => m.type === 'burst_done' && m.channel === 'busy', 'the burst to #busy', 60_000);
     await page.locator('#channel-list [data-channel="busy"]').waitFor({ timeout: WAIT });
     await openChannel('busy');
     const view = page.locator('section.channel-view[data-channel="busy"]');
     const status = view.locator('.list-status');
     await status.getByText('100 messages; scroll up for older ones').waitFor({ timeout: WAIT });
-    assert.equal((await rowTexts('.channel-view')).at(-1), 'busy 250');
-    for (const next of ['200 messages; scroll up for older ones', '250 messages (the whole history)']) {
+    assert.equal((await rowTexts('.channel-view')).at(-1), 'busy 150');
+    for (const next of ['150 messages (the whole history)']) {
       await view.locator('.vlist').evaluate((el) => {
         el.scrollTop = 0;
       });
