@@ -1,7 +1,6 @@
 package dev.workspace.server.a2a;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.model.AckResult;
 import dev.workspace.model.ErrorCode;
@@ -395,31 +394,7 @@ final class A2aEndpoint {
   }
 
   private static void sendCard(RoutingContext ctx, ObjectNode card) {
-    byte[] body = card.toString().getBytes(StandardCharsets.UTF_8);
-    String etag;
-    try {
-      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(body);
-      etag = "\"" + java.util.HexFormat.of().formatHex(digest, 0, 16) + "\"";
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    ctx.response().putHeader("ETag", etag).putHeader("Cache-Control", "max-age=300").putHeader("Vary",
-        VERSION_HEADER);
-    String match = ctx.request().getHeader("If-None-Match");
-    if (match != null && java.util.Arrays.stream(match.split(",")).map(String::trim)
-        .anyMatch(x -> x.equals(etag) || x.equals("W/" + etag) || x.equals("*"))) {
-      ctx.response().setStatusCode(304).end();
-      return;
-    }
-    ctx.response().setStatusCode(200).putHeader("content-type", "application/json")
-        .end(io.vertx.core.buffer.Buffer.buffer(body));
-  }
-
-  static void logRefusal(String what, Throwable e) {
-    LOG.debug("A2A {} refused: {}", what, e.toString());
-  }
-
-  static ArrayNode array() {
-    return A2aWire.JSON.arrayNode();
+    ctx.response().putHeader("Vary", VERSION_HEADER);
+    dev.workspace.server.edge.CachedJson.send(ctx, card.toString());
   }
 }

@@ -129,7 +129,7 @@ public final class A2aFace {
   }
 
   static Context eventLoopContext() {
-    return ((io.vertx.core.internal.ContextInternal) Vertx.currentContext()).unwrap();
+    return FaceAccess.eventLoopContext();
   }
 
   Vertx vertx() {

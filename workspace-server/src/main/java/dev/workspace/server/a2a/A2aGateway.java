@@ -1,6 +1,5 @@
 package dev.workspace.server.a2a;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.model.ErrorCode;
 import dev.workspace.model.Event;
@@ -8,12 +7,12 @@ import dev.workspace.model.ProtocolException;
 import dev.workspace.model.RunNames;
 import dev.workspace.server.core.RunRecord;
 import dev.workspace.server.edge.Authenticator;
+import dev.workspace.server.session.FrameExchange;
 import dev.workspace.server.session.Session;
 import dev.workspace.server.session.SessionHost;
 import dev.workspace.server.session.Transport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,13 +42,12 @@ final class A2aGateway implements Transport {
   private final SessionHost host;
   private final String workspace;
   private final String agentId;
-  private final Map<String, Promise<ObjectNode>> pending = new HashMap<>();
+  private final FrameExchange exchange;
   private final LinkedHashMap<String, A2aTask> tasks = new LinkedHashMap<>();
-  private final Map<String, Integer> openByCaller = new HashMap<>();
+  private final Map<String, java.util.Set<String>> openByCaller = new HashMap<>();
   private final Map<String, Integer> streamsByCaller = new HashMap<>();
   private Session session;
   private Future<Void> connecting;
-  private long frameIds;
 
   A2aGateway(A2aFace face, Context context, SessionHost host, String workspace) {
     this.face = face;
@@ -57,6 +55,7 @@ final class A2aGateway implements Transport {
     this.host = host;
     this.workspace = workspace;
     this.agentId = face.gatewayId();
+    this.exchange = new FrameExchange(face.codec().mapper(), "g");
   }
 
   String workspace() {
@@ -71,37 +70,11 @@ final class A2aGateway implements Transport {
 
   @Override
   public boolean write(byte[] frame) {
-    JsonNode f;
     try {
-      f = face.codec().mapper().readTree(frame);
+      exchange.read(frame, (event, size) -> received(event),
+          e -> LOG.warn("A2A gateway of {}: {}", workspace, e.getMessage()));
     } catch (IOException e) {
       LOG.warn("undecodable frame for the A2A gateway of {}: {}", workspace, e.toString());
-      return true;
-    }
-    switch (f.path("type").asText()) {
-      case "ack" -> {
-        Promise<ObjectNode> p = pending.remove(f.path("id").asText());
-        if (p != null) {
-          p.complete(f.get("result") instanceof ObjectNode r ? r : A2aWire.JSON.objectNode());
-        }
-      }
-      case "error" -> {
-        ProtocolException e = new ProtocolException(ErrorCode.fromWire(f.path("code").asText()),
-            f.path("message").asText());
-        Promise<ObjectNode> p = f.hasNonNull("id") ? pending.remove(f.path("id").asText()) : null;
-        if (p != null) {
-          p.fail(e);
-        } else {
-          LOG.warn("A2A gateway of {}: {}", workspace, e.getMessage());
-        }
-      }
-      case "event" -> {
-        if (f.get("event") instanceof ObjectNode event) {
-          received(event);
-        }
-      }
-      default -> {
-      }
     }
     return true;
   }
@@ -111,10 +84,7 @@ final class A2aGateway implements Transport {
     LOG.info("A2A gateway session of workspace {} closed ({}): {}", workspace, code, reason);
     session = null;
     connecting = null;
-    for (Promise<ObjectNode> p : new ArrayList<>(pending.values())) {
-      p.tryFail(new ProtocolException(ErrorCode.UNAVAILABLE, "the gateway session ended: " + reason));
-    }
-    pending.clear();
+    exchange.failAll(ErrorCode.UNAVAILABLE, "the gateway session ended: " + reason);
   }
 
   @Override
@@ -159,15 +129,9 @@ final class A2aGateway implements Transport {
   }
 
   Future<ObjectNode> request(ObjectNode frame) {
-    if (session == null || session.isClosed()) {
-      return Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE, "the gateway session is closed"));
-    }
-    String id = "g" + (++frameIds);
-    Promise<ObjectNode> p = Promise.promise();
-    pending.put(id, p);
-    frame.put("id", id);
-    session.receive(frame.toString(), true);
-    return p.future();
+    return exchange.request(session, frame).recover(e -> Future.failedFuture(e instanceof ProtocolException pe
+        && pe.code() == ErrorCode.NOT_CONNECTED ? new ProtocolException(ErrorCode.UNAVAILABLE,
+        "the gateway session is closed") : e));
   }
 
   /** Publishes an event from the gateway; its id is the one given. */
@@ -196,7 +160,7 @@ final class A2aGateway implements Transport {
   void add(A2aTask task) {
     tasks.put(task.id(), task);
     if (!task.ended()) {
-      openByCaller.merge(task.caller(), 1, Integer::sum);
+      openByCaller.computeIfAbsent(task.caller(), k -> new java.util.HashSet<>()).add(task.id());
     }
     if (tasks.size() > face.options().getMaxTasks()) {
       Iterator<A2aTask> it = tasks.values().iterator();
@@ -209,9 +173,12 @@ final class A2aGateway implements Transport {
     }
   }
 
-  /** A task ended: it no longer counts against its caller. */
+  /** A task ended: it no longer counts against its caller. May be called more than once for a task. */
   void ended(A2aTask task) {
-    openByCaller.computeIfPresent(task.caller(), (k, n) -> n <= 1 ? null : n - 1);
+    java.util.Set<String> open = openByCaller.get(task.caller());
+    if (open != null && open.remove(task.id()) && open.isEmpty()) {
+      openByCaller.remove(task.caller());
+    }
   }
 
   A2aTask local(String taskId) {
@@ -219,7 +186,8 @@ final class A2aGateway implements Transport {
   }
 
   int openTasks(String caller) {
-    return openByCaller.getOrDefault(caller, 0);
+    java.util.Set<String> open = openByCaller.get(caller);
+    return open == null ? 0 : open.size();
   }
 
   /** @return whether the caller may open one more stream (and counts it) */

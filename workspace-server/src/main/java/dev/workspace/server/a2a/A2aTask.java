@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -380,16 +379,5 @@ final class A2aTask {
       t.setStatus(tracked, t.statusMessage);
     }
     return t;
-  }
-
-  /** @return the local bookkeeping of how many tasks of each caller are open */
-  static int openOf(Map<String, A2aTask> tasks, String caller) {
-    int n = 0;
-    for (A2aTask t : tasks.values()) {
-      if (!t.ended() && t.caller.equals(caller)) {
-        n++;
-      }
-    }
-    return n;
   }
 }

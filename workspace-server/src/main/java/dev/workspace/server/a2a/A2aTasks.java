@@ -89,10 +89,7 @@ final class A2aTasks {
           + " (a2a-max-open-tasks-per-caller)");
     }
     if (stream && !g.openStream(call.caller)) {
-      face.access().limitHit("a2a_streams");
-      throw new A2aError(A2aError.Kind.LIMIT, "caller '" + call.caller + "' has "
-          + face.options().getMaxStreamsPerCaller() + " open streams on this node, the limit"
-          + " (a2a-max-streams-per-caller)");
+      throw streamLimit(call.caller);
     }
     String contextId = A2aWire.text(message, "contextId");
     if (contextId == null) {
@@ -122,6 +119,13 @@ final class A2aTasks {
       }
       Event request = Event.create(taskId, EventNames.AGENT_MESSAGE, null, "agent:" + agent, p, metadata, 0, null,
           true, -1);
+      int size = face.codec().encodeEvent(request).length();
+      int max = face.serverOptions().getMaxMessageSize();
+      if (size > max) {
+        face.access().limitHit("a2a_event_size");
+        return Future.failedFuture(new A2aError(A2aError.Kind.TOO_LARGE, "the message makes an event of " + size
+            + " bytes, the limit is " + max + " (max-message-size); send large content as file or url parts"));
+      }
       return g.publish(request);
     }).onComplete(ar -> g.context().runOnContext(v -> {
       if (ar.failed()) {
@@ -169,9 +173,7 @@ final class A2aTasks {
           + ": it asks for no input now");
     }
     if (stream && !g.openStream(call.caller)) {
-      face.access().limitHit("a2a_streams");
-      throw new A2aError(A2aError.Kind.LIMIT, "caller '" + call.caller + "' has "
-          + face.options().getMaxStreamsPerCaller() + " open streams on this node, the limit");
+      throw streamLimit(call.caller);
     }
     ObjectNode answer = A2aWire.JSON.objectNode().put("run_id", taskId);
     StringBuilder text = new StringBuilder();
@@ -338,21 +340,33 @@ final class A2aTasks {
 
   // ------------------------------------------------------------------ GetTask, ListTasks, SubscribeToTask
 
-  void get(A2aCall call, String agent, String taskId, Integer historyLength) {
+  /** Finds the caller's task of this agent, then runs {@code action} on the gateway's event loop. */
+  private void withTask(A2aCall call, String agent, String taskId,
+      java.util.function.BiConsumer<A2aGateway, A2aTask> action) {
     requireId(taskId);
     onGateway(call, g -> g.find(call.caller, taskId).onComplete(ar -> g.context().runOnContext(v -> {
-      if (ar.failed()) {
-        call.error(A2aError.of(ar.cause()));
-        return;
-      }
       try {
+        if (ar.failed()) {
+          throw A2aError.of(ar.cause());
+        }
         sameAgent(ar.result(), agent);
-        call.result(A2aWire.task(ar.result().toJson(historyLength == null ? -1 : Math.max(0, historyLength)),
-            call.dialect));
+        action.accept(g, ar.result());
       } catch (A2aError e) {
         call.error(e);
       }
     })));
+  }
+
+  private A2aError streamLimit(String caller) {
+    face.access().limitHit("a2a_streams");
+    return new A2aError(A2aError.Kind.LIMIT, "caller '" + caller + "' has "
+        + face.options().getMaxStreamsPerCaller() + " open streams on this node, the limit"
+        + " (a2a-max-streams-per-caller)");
+  }
+
+  void get(A2aCall call, String agent, String taskId, Integer historyLength) {
+    withTask(call, agent, taskId, (g, t) -> call.result(A2aWire.task(t.toJson(historyLength == null ? -1
+        : Math.max(0, historyLength)), call.dialect)));
   }
 
   void list(A2aCall call, String agent, String contextId, Integer pageSize, String status, Integer history) {
@@ -398,24 +412,9 @@ final class A2aTasks {
 
   /** Streams a task: its snapshot, then its updates (one snapshot and the end for a task that ended). */
   void subscribe(A2aCall call, String agent, String taskId) {
-    requireId(taskId);
-    onGateway(call, g -> g.find(call.caller, taskId).onComplete(ar -> g.context().runOnContext(v -> {
-      if (ar.failed()) {
-        call.error(A2aError.of(ar.cause()));
-        return;
-      }
-      A2aTask t = ar.result();
-      try {
-        sameAgent(t, agent);
-      } catch (A2aError e) {
-        call.error(e);
-        return;
-      }
+    withTask(call, agent, taskId, (g, t) -> {
       if (!g.openStream(call.caller)) {
-        face.access().limitHit("a2a_streams");
-        call.error(new A2aError(A2aError.Kind.LIMIT, "caller '" + call.caller + "' has "
-            + face.options().getMaxStreamsPerCaller() + " open streams on this node, the limit"));
-        return;
+        throw streamLimit(call.caller);
       }
       if (t.ended() || g.local(taskId) != t) {
         call.openStream(face.vertx(), face.options().getKeepalive().toMillis(),
@@ -427,7 +426,7 @@ final class A2aTasks {
         return;
       }
       openStream(call, g, t);
-    })));
+    });
   }
 
   /** Follows a task another node runs, from the run tracker, until it ends or the caller leaves. */
@@ -460,19 +459,7 @@ final class A2aTasks {
   // ------------------------------------------------------------------ CancelTask
 
   void cancel(A2aCall call, String agent, String taskId) {
-    requireId(taskId);
-    onGateway(call, g -> g.find(call.caller, taskId).onComplete(ar -> g.context().runOnContext(v -> {
-      if (ar.failed()) {
-        call.error(A2aError.of(ar.cause()));
-        return;
-      }
-      A2aTask t = ar.result();
-      try {
-        sameAgent(t, agent);
-      } catch (A2aError e) {
-        call.error(e);
-        return;
-      }
+    withTask(call, agent, taskId, (g, t) -> {
       if (t.state().equals(A2aWire.CANCELED)) {
         call.result(A2aWire.task(t.toJson(-1), call.dialect));
         return;
@@ -512,7 +499,7 @@ final class A2aTasks {
       g.cancel(t, "canceled by the A2A caller " + call.caller).onFailure(e -> g.context().runOnContext(x -> {
         LOG.info("run.cancel of task {} could not be sent: {}", taskId, e.getMessage());
       }));
-    })));
+    });
   }
 
   /** Bounds of the task index reads. */

@@ -48,6 +48,14 @@ public final class FaceAccess {
     metrics.error(code);
   }
 
+  /**
+   * @return the calling event loop's own context: a request runs on a duplicate of it, and a face keeps what it
+   *     opens there (its sessions) by the event loop itself
+   */
+  public static io.vertx.core.Context eventLoopContext() {
+    return ((io.vertx.core.internal.ContextInternal) io.vertx.core.Vertx.currentContext()).unwrap();
+  }
+
   /** Counts a refused token. */
   public void authFailure() {
     metrics.authFailure();

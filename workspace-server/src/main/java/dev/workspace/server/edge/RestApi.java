@@ -184,23 +184,7 @@ public final class RestApi {
       ObjectNode card = codec.mapper().createObjectNode().put("agent_id", a.agentId());
       card.set("metadata", a.metadata());
       card.put("connected_since", a.connectedSince()).put("status", a.status()).put("node_id", a.nodeId());
-      byte[] body = card.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      String etag;
-      try {
-        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(body);
-        etag = "\"" + java.util.HexFormat.of().formatHex(digest, 0, 16) + "\"";
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
-      ctx.response().putHeader("ETag", etag).putHeader("Cache-Control", "max-age=300");
-      String match = ctx.request().getHeader("If-None-Match");
-      if (match != null && java.util.Arrays.stream(match.split(",")).map(String::trim)
-          .anyMatch(m -> m.equals(etag) || m.equals("W/" + etag) || m.equals("*"))) {
-        ctx.response().setStatusCode(304).end();
-        return;
-      }
-      ctx.response().setStatusCode(200).putHeader("content-type", "application/json")
-          .end(io.vertx.core.buffer.Buffer.buffer(body));
+      CachedJson.send(ctx, card.toString());
     });
   }
 

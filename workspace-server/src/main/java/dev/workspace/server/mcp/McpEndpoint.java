@@ -1,6 +1,5 @@
 package dev.workspace.server.mcp;
 
-import dev.workspace.server.edge.JsonRpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.model.ErrorCode;
@@ -8,6 +7,7 @@ import dev.workspace.model.Ids;
 import dev.workspace.model.ProtocolException;
 import dev.workspace.server.edge.Authenticator;
 import dev.workspace.server.edge.FaceAccess;
+import dev.workspace.server.edge.JsonRpc;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;

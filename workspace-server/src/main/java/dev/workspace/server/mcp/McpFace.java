@@ -110,7 +110,7 @@ public final class McpFace {
 
   /** @return the calling event loop's own context (a request runs on a duplicate of it) */
   static Context eventLoopContext() {
-    return ((io.vertx.core.internal.ContextInternal) Vertx.currentContext()).unwrap();
+    return FaceAccess.eventLoopContext();
   }
 
   /**

@@ -1,14 +1,13 @@
 package dev.workspace.server.mcp;
 
-import dev.workspace.server.edge.JsonRpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.model.Ids;
 import dev.workspace.model.ProtocolException;
 import dev.workspace.server.edge.Authenticator;
+import dev.workspace.server.edge.JsonRpc;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

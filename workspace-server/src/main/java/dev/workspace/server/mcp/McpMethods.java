@@ -1,7 +1,7 @@
 package dev.workspace.server.mcp;
 
-import dev.workspace.server.edge.JsonRpc;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.workspace.server.edge.JsonRpc;
 
 /** The JSON-RPC methods of the MCP face, on the session's event loop. */
 final class McpMethods {

@@ -1,9 +1,9 @@
 package dev.workspace.server.mcp;
 
-import dev.workspace.server.edge.JsonRpc;
-import dev.workspace.server.edge.SseStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.server.edge.JsonRpc;
+import dev.workspace.server.edge.SseStream;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 

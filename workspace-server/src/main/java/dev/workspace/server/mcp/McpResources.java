@@ -1,11 +1,11 @@
 package dev.workspace.server.mcp;
 
-import dev.workspace.server.edge.JsonRpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.model.ErrorCode;
 import dev.workspace.model.ProtocolException;
+import dev.workspace.server.edge.JsonRpc;
 
 /**
  * Resources: {@code workspace://inbox} (the session's unread events; {@code resources/subscribe} to it and each new

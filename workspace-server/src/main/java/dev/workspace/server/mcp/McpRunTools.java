@@ -1,6 +1,5 @@
 package dev.workspace.server.mcp;
 
-import dev.workspace.server.edge.JsonRpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.model.ErrorCode;
@@ -8,6 +7,7 @@ import dev.workspace.model.Event;
 import dev.workspace.model.EventNames;
 import dev.workspace.model.Ids;
 import dev.workspace.model.ProtocolException;
+import dev.workspace.server.edge.JsonRpc;
 import java.util.List;
 
 /**

@@ -1,18 +1,15 @@
 package dev.workspace.server.mcp;
 
-import dev.workspace.server.edge.JsonRpc;
-import dev.workspace.server.edge.SseStream;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workspace.model.ErrorCode;
 import dev.workspace.model.EventNames;
-import dev.workspace.model.ProtocolException;
 import dev.workspace.server.edge.Authenticator;
+import dev.workspace.server.edge.JsonRpc;
+import dev.workspace.server.edge.SseStream;
 import dev.workspace.server.session.Session;
 import dev.workspace.server.session.Transport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -56,7 +53,7 @@ final class McpSession implements Transport {
   private final String protocolVersion;
   private final String remote;
   private final McpInbox inbox;
-  private final Map<String, Promise<ObjectNode>> pending = new HashMap<>();
+  private final dev.workspace.server.session.FrameExchange exchange;
   private final Map<String, McpReply> inFlight = new HashMap<>();
   private final Map<String, Runnable> cancels = new HashMap<>();
   private final List<Runnable> inboxWaiters = new ArrayList<>();
@@ -66,7 +63,6 @@ final class McpSession implements Transport {
   private Session session;
   private volatile boolean closed;
   private volatile long lastUsed = System.nanoTime();
-  private long frameIds;
   private boolean inboxSubscribed;
   private boolean dropWarned;
   private int logLevel = 1;
@@ -82,43 +78,17 @@ final class McpSession implements Transport {
     this.protocolVersion = protocolVersion;
     this.remote = remote;
     this.inbox = new McpInbox(face.mcpOptions().getInboxEvents(), face.mcpOptions().getInboxBytes());
+    this.exchange = new dev.workspace.server.session.FrameExchange(face.codec().mapper(), "m");
   }
 
   // ------------------------------------------------------------------ Transport (event loop)
 
   @Override
   public boolean write(byte[] frame) {
-    JsonNode f;
     try {
-      f = face.codec().mapper().readTree(frame);
+      exchange.read(frame, this::received, e -> log("error", e.code().wireName() + ": " + e.getMessage()));
     } catch (IOException e) {
       LOG.warn("undecodable frame for MCP session {}: {}", mcpSessionId, e.toString());
-      return true;
-    }
-    switch (f.path("type").asText()) {
-      case "ack" -> {
-        Promise<ObjectNode> p = pending.remove(f.path("id").asText());
-        if (p != null) {
-          p.complete(f.get("result") instanceof ObjectNode r ? r : JsonRpc.JSON.objectNode());
-        }
-      }
-      case "error" -> {
-        ProtocolException e = new ProtocolException(ErrorCode.fromWire(f.path("code").asText()),
-            f.path("message").asText());
-        Promise<ObjectNode> p = f.hasNonNull("id") ? pending.remove(f.path("id").asText()) : null;
-        if (p != null) {
-          p.fail(e);
-        } else {
-          log("error", e.code().wireName() + ": " + e.getMessage());
-        }
-      }
-      case "event" -> {
-        if (f.get("event") instanceof ObjectNode event) {
-          received(event, frame.length);
-        }
-      }
-      default -> {
-      }
     }
     return true;
   }
@@ -151,20 +121,7 @@ final class McpSession implements Transport {
    * @return the ack's {@code result}, or a failure with the error's code and message
    */
   Future<ObjectNode> request(ObjectNode frame) {
-    if (closed || session == null) {
-      return Future.failedFuture(new ProtocolException(ErrorCode.NOT_CONNECTED, "the session is over"));
-    }
-    String id = "m" + (++frameIds);
-    Promise<ObjectNode> p = Promise.promise();
-    pending.put(id, p);
-    ObjectNode withId = JsonRpc.JSON.objectNode().put("type", frame.path("type").asText()).put("id", id);
-    frame.fields().forEachRemaining(e -> {
-      if (!e.getKey().equals("type")) {
-        withId.set(e.getKey(), e.getValue());
-      }
-    });
-    session.receive(withId.toString(), true);
-    return p.future();
+    return exchange.request(closed ? null : session, frame);
   }
 
   /** @return a frame of this type, to fill in and pass to {@link #request} */
@@ -426,10 +383,7 @@ final class McpSession implements Transport {
     }
     inFlight.clear();
     cancels.clear();
-    for (Promise<ObjectNode> p : new ArrayList<>(pending.values())) {
-      p.tryFail(new ProtocolException(ErrorCode.NOT_CONNECTED, "the session ended: " + reason));
-    }
-    pending.clear();
+    exchange.failAll(ErrorCode.NOT_CONNECTED, "the session ended: " + reason);
     inboxWaiters.clear();
     runListeners.clear();
     if (stream != null) {

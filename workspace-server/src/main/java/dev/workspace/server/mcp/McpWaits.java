@@ -1,6 +1,5 @@
 package dev.workspace.server.mcp;
 
-import dev.workspace.server.edge.JsonRpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +9,7 @@ import dev.workspace.model.EventNames;
 import dev.workspace.model.Patterns;
 import dev.workspace.model.ProtocolException;
 import dev.workspace.model.SubscriptionTrie;
+import dev.workspace.server.edge.JsonRpc;
 import java.util.List;
 import java.util.function.Predicate;
 

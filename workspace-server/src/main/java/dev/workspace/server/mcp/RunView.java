@@ -1,8 +1,8 @@
 package dev.workspace.server.mcp;
 
-import dev.workspace.server.edge.JsonRpc;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.workspace.server.edge.JsonRpc;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -305,6 +305,24 @@ class A2aFaceTest {
   }
 
   @Test
+  void aMessageTooLargeForAnEventIsRefusedBeforeItReachesTheAgent() {
+    startNode(o -> o.setMaxMessageSize(4096));
+    RawClient bob = bob();
+    A2aHttp.Answer refused = http.rpc("bob", Map.of(), "SendMessage", A2aHttp.message("y".repeat(5000), ""));
+    assertRpcError(refused, 413, -32000, "limit is 4096");
+    A2aHttp.Answer rest = http.send(HttpMethod.POST, "/a2a/bob/message:send", Map.of(),
+        A2aHttp.message("y".repeat(5000), ""));
+    assertEquals(413, rest.status(), rest.body());
+    assertEquals("RESOURCE_EXHAUSTED", rest.json().path("error").path("status").asText());
+    Future<A2aHttp.Answer> small = http.rpcAsync("bob", Map.of(), "SendMessage", A2aHttp.message("small", ""));
+    ObjectNode req = request(bob);
+    assertEquals("small", req.path("payload").path("text").asText(), "the refused ones never reached bob");
+    answer(bob, req, "run.completed", "{\"text\":\"ok\"}");
+    assertEquals("TASK_STATE_COMPLETED", result(RawClient.await(small)).path("task").path("status").path("state")
+        .asText());
+  }
+
+  @Test
   void tokenModeNeedsATokenForAllButTheCard() {
     startNode(o -> o.setAuthMode(ServerOptions.AuthMode.TOKEN).setJwtSecret(SECRET));
     String bobToken = TokenTool.mint(vertx, "HS256", SECRET, "bob", "default", Duration.ofHours(1), null);
