@@ -110,10 +110,17 @@ export class RunPanel implements Renderable {
         this.observe(r.event);
         this.textBlock = undefined;
         const p = r.payload;
-        const streamed = this.streamedText;
+        const final = typeof p.text === "string" ? p.text : undefined;
+        const body = this.streamBody;
+        if (body && final !== undefined) {
+          // The end is authoritative: a chunk that came late or out of order in a cluster is not lost.
+          this.later(() => {
+            body.textContent = final;
+          });
+        }
         this.add(h("div", { class: "bubble result", "data-run": run.id },
           h("span", { class: "who" }, `${this.agentId} · completed`),
-          h("div", null, typeof p.text === "string" && p.text !== streamed ? p.text : streamed ? "" : jsonText(p))));
+          h("div", null, body && final !== undefined ? "" : final ?? jsonText(p))));
         this.setState("completed", "completed");
       } catch (e) {
         const err = e as WorkspaceError;
@@ -125,6 +132,7 @@ export class RunPanel implements Renderable {
       } finally {
         this.run = undefined;
         this.streamedText = "";
+        this.streamBody = undefined;
         this.later(() => {
           this.startButton.removeAttribute("disabled");
           this.cancelButton.setAttribute("disabled", "");
@@ -134,6 +142,7 @@ export class RunPanel implements Renderable {
   }
 
   private streamedText = "";
+  private streamBody: HTMLElement | undefined;
 
   private onEvent(run: Run, e: Event): void {
     const p = (e.payload ?? {}) as Json;
@@ -147,6 +156,7 @@ export class RunPanel implements Renderable {
         }
         this.streamedText += chunk;
         const body = this.textBlock.lastChild as HTMLElement;
+        this.streamBody = body;
         const all = this.streamedText;
         this.later(() => {
           body.textContent = all;

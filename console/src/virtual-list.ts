@@ -6,7 +6,7 @@ export interface VirtualListOptions<T> {
   label: string;
   rowHeight: number;
   renderRow: (item: T, row: HTMLElement) => void;
-  /** Called when the view is scrolled near its top (to page history backwards). */
+  /** Called on every redraw while the view is near its top (to page history backwards; it must ignore repeats). */
   onNearTop?: () => void;
   onSelect?: (item: T) => void;
   /** Keeps the view at the bottom while it is there (a live tail); default true. */
@@ -25,17 +25,12 @@ export class VirtualList<T> {
   private items: readonly T[] = [];
   private prepended = 0;
   private atBottom = true;
-  private lastTopCall = 0;
 
   constructor(private readonly o: VirtualListOptions<T>) {
     this.spacer = h("div", { class: "vspacer" });
     this.el = h("div", { class: "vlist", role: "log", "aria-label": o.label, tabindex: "0" }, this.spacer);
     this.el.addEventListener("scroll", () => {
       this.atBottom = this.el.scrollTop + this.el.clientHeight >= this.el.scrollHeight - this.o.rowHeight;
-      if (this.o.onNearTop && this.el.scrollTop < this.o.rowHeight * 3 && Date.now() - this.lastTopCall > 200) {
-        this.lastTopCall = Date.now();
-        this.o.onNearTop();
-      }
       schedule(this);
     }, { passive: true });
     if (o.onSelect) {
@@ -69,6 +64,7 @@ export class VirtualList<T> {
       this.prepended = 0;
     }
     if (this.atBottom && this.o.stick !== false) this.el.scrollTop = this.el.scrollHeight;
+    if (this.o.onNearTop && n > 0 && this.el.scrollTop < rh * 3) this.o.onNearTop();
     const view = this.el.clientHeight || 600;
     const first = Math.max(0, Math.floor(this.el.scrollTop / rh) - 5);
     const last = Math.min(n, Math.ceil((this.el.scrollTop + view) / rh) + 5);

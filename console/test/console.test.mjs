@@ -21,7 +21,8 @@ let page;
 const pageErrors = [];
 const dialogs = [];
 
-const cluster = () => ['--redis-uri', redis.uri, '--cluster-heartbeat-interval', '1s', '--cluster-node-timeout', '4s'];
+const cluster = () => ['--redis-uri', redis.uri, '--cluster-heartbeat-interval', '1s', '--cluster-node-timeout', '4s',
+  '--drain-timeout', '1s'];
 
 async function shot(name) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
@@ -42,14 +43,28 @@ async function openAgent(id) {
   await page.locator(`section.agent-view[data-agent="${id}"]`).waitFor({ timeout: WAIT });
 }
 
+/** Runs a test body; on failure, saves a screenshot and adds what the page and the peer saw to the error. */
+function explained(name, body) {
+  return async () => {
+    try {
+      await body();
+    } catch (e) {
+      await shot(`failed-${name}`).catch(() => {});
+      const view = await page.locator('#view').innerText().catch(() => '?');
+      const lines = peer.lines.items.filter((m) => m.type !== 'event').slice(-20).map((m) => JSON.stringify(m));
+      e.message += `\n--- page:\n${view.slice(-3000)}\n--- peer:\n${lines.join('\n')}\n--- errors: ${pageErrors}`;
+      throw e;
+    }
+  };
+}
+
 describe('the web console in headless Chromium', () => {
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
     redis = await startRedis();
     [nodeA, nodeB] = await Promise.all([startServer([...cluster(), '--node-id', 'node-a']),
       startServer([...cluster(), '--node-id', 'node-b'])]);
-    peer = await startPeer(nodeB.port, PEER);
-    browser = await launchBrowser();
+    [peer, browser] = await Promise.all([startPeer(nodeB.port, PEER), launchBrowser()]);
     page = await browser.context.newPage();
     page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
@@ -65,9 +80,7 @@ describe('the web console in headless Chromium', () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await peer?.stop();
-    await Promise.all([nodeA?.stop(), nodeB?.stop()]);
+    await Promise.all([browser?.close(), peer?.stop(), nodeA?.stop(), nodeB?.stop()]);
     await redis?.stop();
   });
 
@@ -128,7 +141,7 @@ describe('the web console in headless Chromium', () => {
   });
 
   test('a run started in the page streams, its question and approval are answered there, and it completes',
-    async () => {
+    explained('run', async () => {
       await openAgent(PEER);
       const panel = page.locator('.agent-view .run-panel');
       await page.getByLabel(`Task for ${PEER}`).fill('the logs');
@@ -163,7 +176,7 @@ describe('the web console in headless Chromium', () => {
       assert.equal(await panel.locator('.tool', { hasText: 'delete_draft' }).count(), 1);
       assert.equal(peer.lines.filter((m) => m.type === 'run').length, 1);
       await shot('run');
-    });
+    }));
 
   test('the cancel button cancels a run', async () => {
     const panel = page.locator('.agent-view .run-panel');
@@ -174,6 +187,48 @@ describe('the web console in headless Chromium', () => {
     const canceled = await peer.waitFor((m) => m.type === 'canceled', 'the cancel at the host', WAIT);
     assert.equal(canceled.reason, 'canceled from the console');
     await panel.locator('.run-state[data-state="canceled"]').waitFor({ timeout: WAIT });
+  });
+
+  test('a plan review is answered from its card, with feedback', async () => {
+    const panel = page.locator('.agent-view .run-panel');
+    await page.getByLabel(`Task for ${PEER}`).fill('plan a summary');
+    await page.getByRole('button', { name: 'Start run' }).click();
+    const card = panel.locator('.card.input[data-kind="plan_review"]');
+    await card.locator('pre.plan', { hasText: '1. read the notes' }).waitFor({ timeout: WAIT });
+    await card.getByLabel('Feedback').fill('shorter please');
+    await card.getByRole('button', { name: 'Reject plan' }).click();
+    const review = await peer.waitFor((m) => m.type === 'review', 'the review at the host', WAIT);
+    assert.equal(review.approved, false);
+    assert.equal(review.feedback, 'shorter please');
+    await panel.locator('.run-state[data-state="completed"]').waitFor({ timeout: WAIT });
+    assert.equal(await panel.locator('.bubble.result').last().locator('div').textContent(),
+      'plan rejected: shorter please');
+  });
+
+  test('history pages backwards as a channel is scrolled up, with few rows in the page', async () => {
+    peer.send({ cmd: 'burst', channel: 'busy', prefix: 'busy ', count: 150 });
+    await peer.waitFor((m) => m.type === 'burst_done' && m.channel === 'busy', 'the burst to #busy', 60_000);
+    await page.locator('#channel-list [data-channel="busy"]').waitFor({ timeout: WAIT });
+    await openChannel('busy');
+    const view = page.locator('section.channel-view[data-channel="busy"]');
+    const status = view.locator('.list-status');
+    await status.getByText('100 messages; scroll up for older ones').waitFor({ timeout: WAIT });
+    assert.equal((await rowTexts('.channel-view')).at(-1), 'busy 150');
+    for (const next of ['150 messages (the whole history)']) {
+      await view.locator('.vlist').evaluate((el) => {
+        el.scrollTop = 0;
+      });
+      await status.getByText(next).waitFor({ timeout: WAIT });
+    }
+    await view.locator('.vlist').evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await page.waitForFunction(() => [...document.querySelectorAll('.channel-view .vrow.msg .msg-text')]
+      .some((r) => r.textContent === 'busy 1'));
+    const texts = await rowTexts('.channel-view');
+    assert.deepEqual(texts.slice(0, 3), ['busy 1', 'busy 2', 'busy 3']);
+    assert.ok(texts.length < 60, `only the rows in view are in the page: ${texts.length}`);
+    await shot('history');
   });
 
   test('the event stream filters by pattern and pauses', async () => {
@@ -256,6 +311,20 @@ describe('the web console in headless Chromium', () => {
     assert.deepEqual(texts.slice(-4), ['before the restart', 'while the page was away 1', 'while the page was away 2',
       'after the restart']);
     await shot('after-restart');
+  });
+
+  test('a burst of a thousand posts arrives whole, each once, in a bounded page', async () => {
+    const status = page.locator('section.channel-view[data-channel="general"] .list-status');
+    const before = Number(/^(\d+) messages/.exec(await status.textContent())[1]);
+    peer.send({ cmd: 'burst', channel: 'general', prefix: 'load ', count: 1000 });
+    await peer.waitFor((m) => m.type === 'burst_done' && m.channel === 'general', 'the burst to #general', 60_000);
+    await page.locator('.channel-view .vrow.msg .msg-text', { hasText: 'load 1000' }).waitFor({ timeout: WAIT });
+    await status.getByText(new RegExp(`^${before + 1000} messages`)).waitFor({ timeout: WAIT });
+    const texts = await rowTexts('.channel-view');
+    assert.ok(texts.length < 60, `only the rows in view are in the page: ${texts.length}`);
+    const shown = texts.filter((t) => t.startsWith('load ')).map((t) => Number(t.slice(5)));
+    assert.deepEqual(shown, shown.map((_, i) => shown[0] + i), 'in order, none twice');
+    assert.equal(shown.at(-1), 1000);
   });
 
   test('nothing in the page failed', () => {

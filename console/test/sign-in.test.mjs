@@ -11,15 +11,14 @@ let browser;
 const urls = [];
 
 before(async () => {
-  server = await startServer(['--auth', 'token'], undefined, { WORKSPACE_JWT_SECRET: SECRET });
-  browser = await launchBrowser();
+  [server, browser] = await Promise.all([startServer(['--auth', 'token'], undefined, { WORKSPACE_JWT_SECRET: SECRET }),
+    launchBrowser()]);
   browser.context.on('request', (r) => urls.push(r.url()));
   browser.context.on('websocket', (ws) => urls.push(ws.url()));
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await Promise.all([browser?.close(), server?.stop()]);
 });
 
 test('a token typed into the sign-in form signs in as its agent', async () => {

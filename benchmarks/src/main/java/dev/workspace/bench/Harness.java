@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <pre>scripts/bench [--quick | --tiny] [--only B1,B6] [--out DIR] [--no-profile]</pre>
  *
- * <p>The full run takes about twenty minutes and writes to {@code docs/}; {@code --quick} about three minutes and
+ * <p>The full run takes about twenty minutes and writes to {@code docs/}; {@code --quick} about four minutes and
  * writes to {@code benchmarks/target/bench-quick/}; {@code --tiny} a few seconds (the harness's own test).
  */
 public final class Harness {
@@ -78,7 +78,9 @@ public final class Harness {
     Vertx vertx = Vertx.vertx();
     Path jfr = work.resolve("workspace.jfr");
     Files.deleteIfExists(jfr);
-    String profileSummary = null;
+    Files.deleteIfExists(Servers.nodeBRecording(jfr));
+    Profile.Summary profileSummary = null;
+    List<Profile.Window> windows = new ArrayList<>();
     try {
       Servers s = Servers.start(root, work, servers, profile ? jfr : null);
       NatsTextPeer natsWs = new NatsTextPeer(vertx, "NATS (WebSocket)", "nats-ws", s.nats(), s.natsWsPort(), true,
@@ -99,30 +101,31 @@ public final class Harness {
           .connect(), 30);
       Scenarios.RedisStats publishes = () -> commandCalls(stats, "publish");
       Scenarios sc = new Scenarios(vertx, settings, results);
+      warmUp(new Scenarios(vertx, settings.warmUp(), new Results()), peers, natsText, settings);
       for (int r = 0; r < settings.repeats(); r++) {
         List<Peer> order = rotate(peers, r);
         System.out.printf("repeat %d of %d%n", r + 1, settings.repeats());
         for (int n : settings.runs("B1") ? settings.fanOuts() : List.<Integer>of()) {
           for (Peer p : order) {
             Peer q = n > JNATS_MAX_SUBSCRIBERS && p instanceof JnatsPeer ? natsText : p;
-            attempt(failures, "B1 N=" + n + " " + q.name(), () -> sc.fanOut(q, n, 0));
+            attempt(failures, "B1 N=" + n + " " + q.name(), () -> sc.fanOut(q, n, 0), q, windows);
           }
         }
         for (Peer p : settings.runs("B3") ? order : List.<Peer>of()) {
-          attempt(failures, "B3 " + p.name(), () -> sc.requestReply(p));
+          attempt(failures, "B3 " + p.name(), () -> sc.requestReply(p), p, windows);
         }
         int wildN = settings.fanOuts().contains(100) ? 100 : settings.fanOuts().get(settings.fanOuts().size() - 1);
         for (Peer p : settings.runs("B4") ? order : List.<Peer>of()) {
           attempt(failures, "B4 " + p.name(), () -> sc.wildcards(p, wildN, settings.bystanders(),
-              settings.patternsEach()));
+              settings.patternsEach()), p, windows);
         }
         if (settings.runs("B5")) {
           attempt(failures, "B5", () -> sc.crossNode(oneNode, twoNodes, s.clusterRedis(),
-              settings.crossNodeSubscribers(), settings.crossNodeEventsPerSecond(), publishes));
+              settings.crossNodeSubscribers(), settings.crossNodeEventsPerSecond(), publishes), null, windows);
         }
         for (Peer p : settings.runs("B6") ? order : List.<Peer>of()) {
           attempt(failures, "B6 " + p.name(), () -> sc.idleConnections(p, settings.idleAgents(), p.server(),
-              p.key().equals("workspace") ? s.workspacePort() : -1));
+              p.key().equals("workspace") ? s.workspacePort() : -1), p, windows);
         }
       }
       stats.close();
@@ -134,11 +137,41 @@ public final class Harness {
       Scenarios.await(vertx.close(), 60);
     }
     if (profile && Files.exists(jfr)) {
-      profileSummary = Profile.summarize(jfr, 25);
+      profileSummary = Profile.summarize(jfr, 25, windows.stream().filter(w -> !w.name().equals("B5")).toList());
+      Path nodeB = Servers.nodeBRecording(jfr);
+      List<Profile.Window> crossNode = windows.stream().filter(w -> w.name().equals("B5")).toList();
+      if (Files.exists(nodeB) && !crossNode.isEmpty()) {
+        Profile.Summary b = Profile.summarize(nodeB, 25, crossNode);
+        if (b != null && b.byScenario().containsKey("B5")) {
+          Map<String, String> merged = new java.util.LinkedHashMap<>(
+              profileSummary == null ? Map.of() : profileSummary.byScenario());
+          merged.put("B5", "Node B of the cluster, where B5's subscribers are: " + b.byScenario().get("B5"));
+          profileSummary = new Profile.Summary(profileSummary == null ? null : profileSummary.whole(), merged);
+        }
+      }
     }
     Path report = Report.write(out, env, settings, results, failures, profileSummary);
     System.out.println("wrote " + report);
     return report;
+  }
+
+  /**
+   * An unmeasured pass of fan-out and request/reply against every peer before the first measurement, so that no
+   * peer's first figure is a cold JVM's (the workspace server's JIT) or a cold process's. Its results are dropped.
+   */
+  private static void warmUp(Scenarios warm, List<Peer> peers, Peer natsText, Settings settings) {
+    System.out.println("warming up (unmeasured)");
+    int n = settings.fanOuts().get(settings.fanOuts().size() / 2);
+    List<String> ignored = new ArrayList<>();
+    for (Peer p : peers) {
+      Peer q = n > JNATS_MAX_SUBSCRIBERS && p instanceof JnatsPeer ? natsText : p;
+      if (settings.runs("B1") || settings.runs("B4")) {
+        attempt(ignored, "warm-up B1 N=" + n + " " + q.name(), () -> warm.fanOut(q, n, 0), null, new ArrayList<>());
+      }
+      if (settings.runs("B3")) {
+        attempt(ignored, "warm-up B3 " + p.name(), () -> warm.requestReply(p), null, new ArrayList<>());
+      }
+    }
   }
 
   private static long commandCalls(RedisConnection conn, String command) {
@@ -155,10 +188,20 @@ public final class Harness {
     return 0;
   }
 
-  private static void attempt(List<String> failures, String what, Runnable run) {
+  /**
+   * Runs one scenario against one peer, recording a failure instead of ending the run; the periods it ran against
+   * the profiled workspace server are kept for the profile's summary per scenario.
+   */
+  private static void attempt(List<String> failures, String what, Runnable run, Peer peer,
+      List<Profile.Window> windows) {
     long t0 = System.nanoTime();
+    java.time.Instant from = java.time.Instant.now();
     try {
       run.run();
+      if (peer != null && peer.key().equals("workspace") || what.equals("B5")) {
+        windows.add(new Profile.Window(what.contains(" ") ? what.substring(0, what.indexOf(' ')) : what, from,
+            java.time.Instant.now()));
+      }
       System.out.printf("  %-50s %.1f s%n", what, (System.nanoTime() - t0) / 1e9);
     } catch (RuntimeException e) {
       Throwable c = e;

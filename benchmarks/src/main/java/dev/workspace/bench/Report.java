@@ -26,7 +26,8 @@ final class Report {
   private Report() {
   }
 
-  static Path write(Path dir, Environment env, Settings s, Results results, List<String> failures, String profile)
+  static Path write(Path dir, Environment env, Settings s, Results results, List<String> failures,
+      Profile.Summary profile)
       throws IOException {
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(dir.resolve("bench"));
@@ -78,8 +79,10 @@ final class Report {
         .append("other limit keeps its default, the 1 MiB outbound queue per connection included.\n\n");
     md.append("## How each scenario runs\n\n");
     md.append("- **B1 fan-out**: one publisher, N subscribers on one channel (subject). Throughput: the publisher ")
-        .append("keeps at most ").append(s.deliveriesInFlight()).append(" deliveries in flight (published, not yet ")
-        .append("received by every subscriber). Server write system calls (the kernel's `syscw`) and CPU time are ")
+        .append("keeps at most ").append(s.deliveriesInFlight()).append(" deliveries, and never fewer than ")
+        .append(Settings.MIN_EVENTS_IN_FLIGHT).append(" events, in flight (published, not yet ")
+        .append("received by every subscriber; at N=1,000 a window of 16 events would cap any server at one write ")
+        .append("per 16 deliveries and measure the round trip, not fan-out). Server write system calls (the kernel's `syscw`) and CPU time are ")
         .append("read from `/proc` of the server process. Latency: HdrHistogram of publish-to-receive time at a fixed ")
         .append("offered rate of ").append(s.offeredDeliveriesPerSecond()).append(" deliveries per second, each ")
         .append("message stamped with its intended send time (no coordinated omission).\n");
@@ -97,8 +100,13 @@ final class Report {
         .append("calls come from `INFO commandstats`.\n");
     md.append("- **B6 idle agents**: ").append(s.idleAgents()).append(" connections opened (at most 200 handshakes ")
         .append("at once) and kept idle, then all closed. Workspace agents subscribe to `bench.none`, so no one is ")
-        .append("interested in their presence. RSS from `/proc`; blocked-thread warnings counted in the node's log.\n\n");
-    md.append("## Targets\n\n").append(targets(all)).append("\n");
+        .append("interested in their presence. RSS from `/proc`: memory per connection is the server's RSS with ")
+        .append("every connection open, less its RSS before its first B6 of the run (a server keeps or reuses the ")
+        .append("memory of connections it closed, so growth since each repeat's start would be about zero after the ")
+        .append("first); blocked-thread warnings counted in the node's log.\n\n");
+    String targets = targets(all);
+    md.append("## Targets\n\n").append(targets).append("\n");
+    md.append(why(targets, profile, results.notes()));
     String[][] charts = {
         {"B1", "deliveries/s, N=", "b1-deliveries.png", "B1 fan-out: deliveries per second", "deliveries/s"},
         {"B1", "latency p50", "b1-latency-p50.png", "B1 latency p50 at a fixed rate", "µs"},
@@ -134,8 +142,8 @@ final class Report {
       }
       md.append("\n");
     }
-    if (profile != null) {
-      md.append("## Where the workspace server spent its time\n\n").append(profile).append("\n");
+    if (profile != null && profile.whole() != null) {
+      md.append("## Where the workspace server spent its time\n\n").append(profile.whole()).append("\n");
     }
     md.append(NOTES_MARK).append(notes.isEmpty() ? "\n" : notes);
     Files.writeString(file, md.toString());
@@ -227,6 +235,45 @@ final class Report {
       }
     }
     return out;
+  }
+
+  /**
+   * The missed targets by how much, each scenario's with the profile of the workspace server while that scenario
+   * ran, and a pointer to the analysis kept in the notes.
+   */
+  private static String why(String targets, Profile.Summary profile, Map<String, String> notes) {
+    Map<String, List<String>> missed = new LinkedHashMap<>();
+    for (String line : targets.split("\n")) {
+      if (line.endsWith("| **no** |")) {
+        String[] cells = line.split(" \\| ");
+        String target = cells[0].substring(2);
+        missed.computeIfAbsent(target.substring(0, 2), k -> new ArrayList<>()).add(target + ": " + cells[1]);
+      }
+    }
+    if (missed.isEmpty()) {
+      return "";
+    }
+    StringBuilder w = new StringBuilder("## Why targets are missed\n\n");
+    w.append("Each missed target by how much, then where the workspace server's CPU went while that scenario ran ")
+        .append("against it (JFR samples of this run). What the profiles show and what was changed because of them ")
+        .append("is under [Analysis](#analysis) at the end.\n\n");
+    for (Map.Entry<String, List<String>> e : missed.entrySet()) {
+      w.append("### ").append(e.getKey()).append("\n\n");
+      for (String m : e.getValue()) {
+        w.append("- ").append(m).append("\n");
+      }
+      w.append("\n");
+      String p = profile == null ? null : profile.byScenario().get(e.getKey());
+      if (notes.containsKey(e.getKey())) {
+        w.append(notes.get(e.getKey())).append("\n");
+      }
+      if (p != null) {
+        w.append(p).append("\n");
+      } else {
+        w.append("No profile was recorded for it in this run (`--no-profile`, or the scenario failed).\n\n");
+      }
+    }
+    return w.toString();
   }
 
   private static String targets(Map<Results.Row, Map<String, List<Double>>> all) {

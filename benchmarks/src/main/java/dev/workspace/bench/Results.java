@@ -18,6 +18,17 @@ final class Results {
   }
 
   private final Map<Row, Map<String, List<Double>>> values = new LinkedHashMap<>();
+  private final Map<String, String> notes = new LinkedHashMap<>();
+
+  /** Keeps a Markdown note for a scenario's "why" section; the last one given per scenario is kept. */
+  synchronized void note(String scenario, String markdown) {
+    notes.put(scenario, markdown);
+  }
+
+  /** @return the notes by scenario */
+  synchronized Map<String, String> notes() {
+    return new LinkedHashMap<>(notes);
+  }
 
   synchronized void add(String scenario, String figure, boolean higherIsBetter, String peer, double value) {
     if (Double.isNaN(value) || Double.isInfinite(value)) {

@@ -116,7 +116,7 @@ final class Scenarios {
   }
 
   private FanOut throughput(Peer peer, Peer.Publisher pub, int n, AtomicLong received, Runnable[] onEvent) {
-    long windowEvents = Math.max(4, settings.deliveriesInFlight() / n);
+    long windowEvents = Math.max(Settings.MIN_EVENTS_IN_FLIGHT, settings.deliveriesInFlight() / n);
     long base = received.get();
     AtomicLong published = new AtomicLong();
     AtomicBoolean running = new AtomicBoolean(true);
@@ -335,14 +335,24 @@ final class Scenarios {
 
   // ------------------------------------------------------------------ B6: idle connections and storms
 
+  /**
+   * Each server's resident memory before its first B6: a server keeps (or reuses) the memory of connections it
+   * closed, so growth measured from just before each repeat would be near zero after the first; measured from here,
+   * every repeat gives the memory that holding {@code count} idle connections takes.
+   */
+  private final java.util.Map<ServerProcess, Long> rssBeforeFirstIdle = new java.util.HashMap<>();
+
   /** B6: {@code count} idle connections: connect rate, resident memory each, disconnect, and event-loop stalls. */
   void idleConnections(Peer peer, int count, ServerProcess server, int httpPort) {
     long blockedBefore = server.countLog("has been blocked for");
-    long rss0 = server.rssBytes();
+    long rss0 = rssBeforeFirstIdle.computeIfAbsent(server, ServerProcess::rssBytes);
     long t0 = System.nanoTime();
     List<Peer.Conn> conns = openAll(count, 200, i -> peer.idle("idle-" + tag(i)), 600);
     double connectSeconds = (System.nanoTime() - t0) / 1e9;
     long rss1 = server.rssBytes();
+    if (httpPort > 0 && !results.notes().containsKey("B6")) {
+      results.note("B6", heapPerConnection(server, count));
+    }
     results.add("B6", "connects/s, " + count + " agents", true, peer.key(), count / connectSeconds);
     results.add("B6", "server RSS per idle connection (KiB), " + count + " agents", false, peer.key(),
         (rss1 - rss0) / 1024.0 / count);
@@ -357,6 +367,39 @@ final class Scenarios {
       results.add("B6", "event-loop blocked warnings during the storms", false, peer.key(),
           server.countLog("has been blocked for") - blockedBefore);
     }
+  }
+
+  /**
+   * What the workspace server's heap holds while the idle connections are open: its live objects by class
+   * ({@code jcmd GC.class_histogram}), the largest per connection, so that memory per connection is explained by
+   * what it is made of. Taken once, in the first repeat, after RSS was read, so the collection it forces does not
+   * change that repeat's measurement.
+   */
+  private static String heapPerConnection(ServerProcess server, int count) {
+    String histogram = server.classHistogram();
+    if (histogram == null) {
+      return "No heap histogram could be taken.\n";
+    }
+    StringBuilder out = new StringBuilder("Live heap of the workspace server with ").append(count)
+        .append(" idle connections open (`jcmd GC.class_histogram`, after a full collection), largest classes, ")
+        .append("in bytes per connection:\n\n| bytes per connection | instances per connection | class |\n|---|---|---|\n");
+    long total = 0;
+    int rows = 0;
+    for (String line : histogram.split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 4 && f[0].endsWith(":")) {
+        long instances = Long.parseLong(f[1]);
+        long bytes = Long.parseLong(f[2]);
+        total += bytes;
+        if (rows++ < 15) {
+          out.append(String.format(java.util.Locale.ROOT, "| %,.0f | %.1f | `%s` |%n", bytes / (double) count,
+              instances / (double) count, f[3]));
+        }
+      }
+    }
+    out.append(String.format(java.util.Locale.ROOT, "%nLive heap in all: %,.1f KiB per connection (every live "
+        + "object of the server divided by the connections, so an upper bound).%n", total / 1024.0 / count));
+    return out.toString();
   }
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();

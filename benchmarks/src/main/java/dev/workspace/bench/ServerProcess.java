@@ -136,6 +136,24 @@ final class ServerProcess {
     return -1;
   }
 
+  /**
+   * @return the live-object class histogram of a JVM server ({@code jcmd PID GC.class_histogram}, which collects
+   *     garbage first), or {@code null} when it cannot be taken
+   */
+  String classHistogram() {
+    try {
+      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          Long.toString(pid()), "GC.class_histogram").redirectErrorStream(true).start();
+      byte[] out = p.getInputStream().readAllBytes();
+      return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0 ? new String(out) : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   /** @return how many lines of its output contain {@code text} */
   long countLog(String text) {
     try (var lines = Files.lines(log)) {

@@ -60,12 +60,12 @@ record Servers(ServerProcess workspace, int workspacePort, ServerProcess nats, i
         work.resolve("cluster-redis.log"), clusterRedisPort);
     started.add(clusterRedis);
     int aPort = ServerProcess.freePort();
-    ServerProcess a = ServerProcess.start("node a", node(jar, aPort, clusterRedisPort, "bench-a"),
+    ServerProcess a = ServerProcess.start("node a", node(jar, aPort, clusterRedisPort, "bench-a", null),
         work.resolve("node-a.log"), aPort);
     started.add(a);
     int bPort = ServerProcess.freePort();
-    ServerProcess b = ServerProcess.start("node b", node(jar, bPort, clusterRedisPort, "bench-b"),
-        work.resolve("node-b.log"), bPort);
+    ServerProcess b = ServerProcess.start("node b", node(jar, bPort, clusterRedisPort, "bench-b",
+        jfr == null ? null : nodeBRecording(jfr)), work.resolve("node-b.log"), bPort);
     started.add(b);
     return new Servers(workspace, port, nats, natsPort, natsWsPort, redis, redisPort, clusterRedis,
         clusterRedisPort, a, aPort, b, bPort);
@@ -78,8 +78,20 @@ record Servers(ServerProcess workspace, int workspacePort, ServerProcess nats, i
     return cmd;
   }
 
-  private static List<String> node(Path jar, int port, int redisPort, String id) {
+  /**
+   * @param jfr the single node's recording
+   * @return where node B of the cluster records (B5's subscribers' node, whose share of the cross-node path the
+   *     report profiles)
+   */
+  static Path nodeBRecording(Path jfr) {
+    return jfr.resolveSibling("node-b.jfr");
+  }
+
+  private static List<String> node(Path jar, int port, int redisPort, String id, Path jfr) {
     List<String> cmd = new ArrayList<>(java());
+    if (jfr != null) {
+      cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
+    }
     cmd.addAll(List.of("-jar", jar.toString(), "--port", Integer.toString(port), "--redis",
         "redis://127.0.0.1:" + redisPort, "--node-id", id));
     cmd.addAll(WORKSPACE_FLAGS);

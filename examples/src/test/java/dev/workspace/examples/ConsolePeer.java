@@ -9,6 +9,7 @@ import dev.workspace.client.RunContext;
 import dev.workspace.client.RunInput;
 import dev.workspace.model.Event;
 import dev.workspace.model.FrameCodec;
+import io.vertx.core.Future;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -22,15 +23,17 @@ import java.util.Map;
  * runs the same way every time: thinking, a {@code search} tool call and its result, the question "Which format do
  * you want?" ({@code summary} or {@code bullets}), an approval of {@code delete_draft}, the answer streamed in
  * chunks, and the end {@code done: <format>, draft <deleted|kept>}. A task that starts with {@code wait} only thinks
- * and then waits for a cancel, which ends it canceled.
+ * and then waits for a cancel, which ends it canceled; one that starts with {@code plan} asks for a plan review and
+ * ends {@code plan approved} or {@code plan rejected: <feedback>}.
  *
  * <pre>java -cp ... dev.workspace.examples.ConsolePeer host port agent-id</pre>
  *
  * <p>stdin lines: {@code {"cmd":"post","channel":"general","text":"..."}}, {@code {"cmd":"send","to":"x",
- * "text":"..."}}, {@code {"cmd":"quit"}}. stdout lines: {@code {"type":"ready"}}, {@code {"type":"event",
+ * "text":"..."}}, {@code {"cmd":"burst","channel":"x","prefix":"m ","count":250}} (posts {@code m 1} to
+ * {@code m 250} in order, one after the other's ack, then prints {@code burst_done}), {@code {"cmd":"quit"}}. stdout lines: {@code {"type":"ready"}}, {@code {"type":"event",
  * "event":{...}}}, {@code {"type":"lifecycle","kind":"RECONNECTED",...}}, {@code {"type":"run","run_id","text"}},
  * {@code {"type":"answer","run_id","answer"}}, {@code {"type":"approval","run_id","approved","scope"}},
- * {@code {"type":"canceled","run_id"}}, {@code {"type":"posted","event_id"}}, {@code {"type":"error",...}}.
+ * {@code {"type":"canceled","run_id"}}, {@code {"type":"review","run_id","approved","feedback"}}, {@code {"type":"posted","event_id"}}, {@code {"type":"error",...}}.
  */
 public final class ConsolePeer {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -77,6 +80,8 @@ public final class ConsolePeer {
         case "send" -> client.workspace().agent(cmd.path("to").asText()).send(cmd.path("text").asText())
             .onSuccess(r -> print(JSON.objectNode().put("type", "sent").put("event_id", r.eventId())))
             .onFailure(e -> print(JSON.objectNode().put("type", "error").put("message", String.valueOf(e))));
+        case "burst" -> burst(client, cmd.path("channel").asText(), cmd.path("prefix").asText(),
+            Math.min(10_000, cmd.path("count").asInt()));
         case "quit" -> {
           client.close().toCompletionStage().toCompletableFuture().get();
           System.exit(0);
@@ -86,6 +91,17 @@ public final class ConsolePeer {
     }
     client.close().toCompletionStage().toCompletableFuture().get();
     System.exit(0);
+  }
+
+  private static void burst(AgentClient client, String channel, String prefix, int count) {
+    Future<?> chain = client.workspace().channel(channel).join();
+    for (int i = 1; i <= count; i++) {
+      String text = prefix + i;
+      chain = chain.compose(v -> client.workspace().channel(channel).post(text));
+    }
+    chain.onSuccess(v -> print(JSON.objectNode().put("type", "burst_done").put("channel", channel)
+            .put("count", count)))
+        .onFailure(e -> print(JSON.objectNode().put("type", "error").put("message", String.valueOf(e))));
   }
 
   private static void onEvent(Event e) {
@@ -107,6 +123,14 @@ public final class ConsolePeer {
     });
     run.thinking("looking into '" + text + "'");
     if (text.startsWith("wait")) {
+      return;
+    }
+    if (text.startsWith("plan")) {
+      run.reviewPlan("1. read the notes\n2. write the summary").onSuccess(review -> {
+        print(JSON.objectNode().put("type", "review").put("run_id", run.runId()).put("approved", review.isApproved())
+            .put("feedback", review.feedback()));
+        run.complete(review.isApproved() ? "plan approved" : "plan rejected: " + review.feedback());
+      });
       return;
     }
     String call = run.toolCall("search", JSON.objectNode().put("q", text));

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Deliveries are flushed once per connection per event-loop turn, and coalescing never holds a frame back: a single
  * delivery on a quiet connection leaves at once, with no later write (the server's pings are ten minutes apart)
- * to push it out; and a burst arrives complete and in order.
+ * to push it out; and a burst arrives complete and in order. A client waits {@link RawClient#WAIT} (10 s) for a
+ * frame, less than the period of any timer the node runs (30 s and more), so a flush that waited for other work on
+ * its event loop would fail here rather than be pushed out by a timer.
  */
 class CoalescedWritesTest {
   private final Vertx vertx = Vertx.vertx();

@@ -23,7 +23,7 @@ public final class LocalSessions implements DeliverySink {
   public static final String CODEC = "workspace-delivery-batch";
 
   private final EventBus eventBus;
-  private final DeliveryOutbox outbox;
+  private final DeliveryOptions deliveryOptions = new DeliveryOptions().setCodecName(CODEC).setLocalOnly(true);
   private final Map<String, Map<String, SessionRef>> agentsByWorkspace = new ConcurrentHashMap<>();
   private final Map<String, Set<SessionRef>> channelMembers = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> joined = new ConcurrentHashMap<>();
@@ -35,7 +35,6 @@ public final class LocalSessions implements DeliverySink {
    */
   public LocalSessions(EventBus eventBus) {
     this.eventBus = eventBus;
-    this.outbox = new DeliveryOutbox(eventBus, new DeliveryOptions().setCodecName(CODEC).setLocalOnly(true));
   }
 
   /** @param broker told when this node gains or loses receivers for an audience */
@@ -215,7 +214,7 @@ public final class LocalSessions implements DeliverySink {
   @Override
   public void dispatch(Delivery d) {
     long now = System.nanoTime();
-    Map<String, List<String>> byAddress = new HashMap<>(4);
+    Map<String, List<SessionRef>> byAddress = new HashMap<>(4);
     switch (d.audience().kind()) {
       case CHANNEL -> {
         Set<SessionRef> members = channelMembers.get(key(d.workspace(), d.audience().name()));
@@ -250,8 +249,9 @@ public final class LocalSessions implements DeliverySink {
     }
     String stream = d.stream() == null ? null : d.stream().toString();
     EventKind kind = EventKind.of(d);
-    for (Map.Entry<String, List<String>> e : byAddress.entrySet()) {
-      outbox.send(e.getKey(), new DeliveryBatch(stream, d.offset(), d.frame(), e.getValue(), kind, now));
+    for (Map.Entry<String, List<SessionRef>> e : byAddress.entrySet()) {
+      eventBus.send(e.getKey(), new DeliveryBatch(stream, d.offset(), d.frame(), e.getValue(), kind, now),
+          deliveryOptions);
     }
   }
 
@@ -294,8 +294,8 @@ public final class LocalSessions implements DeliverySink {
     }
   }
 
-  private static void add(Map<String, List<String>> byAddress, SessionRef s) {
-    byAddress.computeIfAbsent(s.deliveryAddress(), a -> new ArrayList<>()).add(s.sessionId());
+  private static void add(Map<String, List<SessionRef>> byAddress, SessionRef s) {
+    byAddress.computeIfAbsent(s.deliveryAddress(), a -> new ArrayList<>()).add(s);
   }
 
   private static String key(String workspace, String channel) {

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One instance per event loop: an HTTP server (sharing the node's port with the other instances) serving the
- * WebSocket endpoint {@code /ws}, the REST API and the web console ({@link ConsolePage}), and the {@link SessionHost} of the sessions it accepted, each
- * carried by a {@link WebSocketTransport}. The WebSocket handshake is where a browser's {@code Origin} is checked
+ * WebSocket endpoint {@code /ws}, the REST API and the web console ({@link ConsolePage}), and the
+ * {@link SessionHost} of the sessions it accepted, each carried by a {@link WebSocketTransport}. The WebSocket handshake is where a browser's {@code Origin} is checked
  * and a token given in the {@code Authorization} header or the {@code token} query parameter is verified, before
  * the upgrade.
  */

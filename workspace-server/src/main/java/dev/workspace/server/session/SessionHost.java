@@ -3,7 +3,7 @@ package dev.workspace.server.session;
 import dev.workspace.model.FrameCodec;
 import dev.workspace.server.ServerOptions;
 import dev.workspace.server.core.DeliveryBatch;
-import dev.workspace.server.core.DeliveryTurn;
+import dev.workspace.server.core.SessionRef;
 import dev.workspace.server.core.WorkspaceCore;
 import dev.workspace.server.edge.Authenticator;
 import dev.workspace.server.edge.ServerMetrics;
@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The sessions of one event loop, whatever their transports: it opens them, hands each {@link DeliveryBatch} of the
- * {@link DeliveryTurn}s that reach its event-bus address to the sessions it names, in order, and closes them all when the event loop stops. Every
- * face on that event loop (the WebSocket edge, a gateway without a socket) opens its sessions here.
+ * The sessions of one event loop, whatever their transports: it opens them, hands each {@link DeliveryBatch} that
+ * reaches its event-bus address to the sessions it names (a closed session takes nothing), and closes them all
+ * when the event loop stops. Every face on that event loop (the WebSocket
+ * edge, a gateway without a socket) opens its sessions here.
  *
  * <p>Confined to its event loop: every method must be called on the context that called {@link #start(Vertx)}.
  */
@@ -29,7 +30,7 @@ public final class SessionHost {
   private final Access access;
   private final String address = "workspace.deliver." + UUID.randomUUID();
   private final Map<String, Session> sessions = new HashMap<>();
-  private MessageConsumer<DeliveryTurn> consumer;
+  private MessageConsumer<DeliveryBatch> consumer;
 
   /**
    * @param options the node's options (limits, timeouts, outbound bound)
@@ -55,18 +56,16 @@ public final class SessionHost {
    */
   public Future<Void> start(Vertx vertx) {
     consumer = vertx.eventBus().localConsumer(address, msg -> {
-      for (DeliveryBatch batch : msg.body().batches()) {
-        int took = 0;
-        for (String id : batch.sessionIds()) {
-          Session s = sessions.get(id);
-          if (s != null) {
-            s.deliver(batch);
-            took++;
-          }
+      DeliveryBatch batch = msg.body();
+      int took = 0;
+      for (SessionRef receiver : batch.receivers()) {
+        if (receiver instanceof Session s) {
+          s.deliver(batch);
+          took++;
         }
-        if (took > 0) {
-          metrics.delivered(batch.kind(), took, System.nanoTime() - batch.dispatchedNanos());
-        }
+      }
+      if (took > 0) {
+        metrics.delivered(batch.kind(), took, System.nanoTime() - batch.dispatchedNanos());
       }
     });
     return consumer.completion();

@@ -17,13 +17,30 @@ final class Subscriptions {
   private final Set<String> patterns = new LinkedHashSet<>();
   private volatile SubscriptionTrie<Boolean> trie = new SubscriptionTrie<>();
   private volatile List<String> snapshot = List.of();
+  private volatile Verdict verdict;
 
   Subscriptions(SessionLimits limits) {
     this.limits = limits;
   }
 
+  /**
+   * Whether an event of that name reaches the session. The verdict for the last name asked is kept with the trie
+   * it came from, so fanning out a run of events of one name costs each receiver a string comparison, not a walk of
+   * its trie; any thread.
+   */
   boolean accepts(String eventName) {
-    return trie.matches(eventName);
+    Verdict last = verdict;
+    SubscriptionTrie<Boolean> current = trie;
+    if (last != null && last.trie == current && last.eventName.equals(eventName)) {
+      return last.accepted;
+    }
+    boolean accepted = current.matches(eventName);
+    verdict = new Verdict(current, eventName, accepted);
+    return accepted;
+  }
+
+  /** The last verdict of {@link #accepts}, immutable so that threads racing on it only ever miss. */
+  private record Verdict(SubscriptionTrie<Boolean> trie, String eventName, boolean accepted) {
   }
 
   /** @return the patterns, in the order they were added (an immutable snapshot; any thread) */

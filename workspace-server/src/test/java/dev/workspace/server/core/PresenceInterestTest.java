@@ -56,12 +56,10 @@ class PresenceInterestTest {
       this.counted = counted;
       this.patterns = patterns;
       this.trie = SubscriptionTrie.of(patterns);
-      vertx.eventBus().<DeliveryTurn>localConsumer("probe." + id, m -> {
-        for (DeliveryBatch b : m.body().batches()) {
-          com.fasterxml.jackson.databind.JsonNode event = FrameCodec.DEFAULT.parseObject(
-              new String(b.frame(), java.nio.charset.StandardCharsets.UTF_8)).get("event");
-          received.add(event.get("event_name").asText() + " " + event.get("source_id").asText());
-        }
+      vertx.eventBus().<DeliveryBatch>localConsumer("probe." + id, m -> {
+        com.fasterxml.jackson.databind.JsonNode event = FrameCodec.DEFAULT.parseObject(
+            new String(m.body().frame(), java.nio.charset.StandardCharsets.UTF_8)).get("event");
+        received.add(event.get("event_name").asText() + " " + event.get("source_id").asText());
       });
     }
 
