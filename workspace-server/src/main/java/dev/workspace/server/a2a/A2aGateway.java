@@ -173,6 +173,12 @@ final class A2aGateway implements Transport {
     }
   }
 
+  /** Drops a task that never reached its agent: it is neither kept nor counted. */
+  void forget(A2aTask task) {
+    tasks.remove(task.id());
+    ended(task);
+  }
+
   /** A task ended: it no longer counts against its caller. May be called more than once for a task. */
   void ended(A2aTask task) {
     java.util.Set<String> open = openByCaller.get(task.caller());

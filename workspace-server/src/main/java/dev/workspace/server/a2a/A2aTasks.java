@@ -110,6 +110,7 @@ final class A2aTasks {
     if (stream) {
       openStream(call, g, task);
     }
+    g.add(task);
     payload.compose(p -> {
       ObjectNode metadata = A2aWire.JSON.objectNode().put("stream", true)
           .put("session_id", call.caller + "/" + task.contextId()).put("on_behalf_of", call.caller)
@@ -130,10 +131,10 @@ final class A2aTasks {
     }).onComplete(ar -> g.context().runOnContext(v -> {
       if (ar.failed()) {
         if (!A2aError.notConnected(ar.cause()) && !stream) {
+          g.forget(task);
           call.error(A2aError.of(ar.cause()));
           return;
         }
-        g.add(task);
         g.ended(task);
         task.end(A2aError.notConnected(ar.cause()) ? A2aWire.REJECTED : A2aWire.FAILED,
             ar.cause().getMessage());
@@ -143,7 +144,6 @@ final class A2aTasks {
         return;
       }
       LOG.debug("A2A task {} of caller {} to {} in {}", taskId, call.caller, agent, call.workspace);
-      g.add(task);
       if (!stream) {
         answerWhenSettled(call, g, task, blocking, history);
       }
