@@ -1,6 +1,8 @@
 package dev.workspace.server.edge;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -25,11 +27,18 @@ final class FrameWriter {
   /** The smallest pending buffer taken for a turn's frames: 1 KiB (about seven 128-byte deliveries). */
   static final int PENDING_BYTES = 1024;
 
+  /**
+   * Where pending buffers come from: Netty's pooled allocator, whose buffers lend the socket their cached NIO view
+   * (the channel's own allocator makes a new view object for every buffer written).
+   */
+  private static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
+
   private final ChannelHandlerContext ctx;
   private final Channel channel;
   private final OutboundFlusher flusher;
   private final long maxQueuedBytes;
   private ByteBuf pending;
+  private int lastTurnBytes;
   private boolean flushPending;
   private int unflushed;
 
@@ -73,12 +82,12 @@ final class FrameWriter {
     if (!room(size)) {
       return false;
     }
-    if (pending != null && pending.maxFastWritableBytes() < size) {
+    if (pending != null && pending.writableBytes() < size) {
+      int grown = Math.min(FLUSH_BYTES, 2 * pending.capacity());
       ctx.write(pending, ctx.voidPromise());
-      pending = null;
-    }
-    if (pending == null) {
-      pending = ctx.alloc().directBuffer(Math.max(size, PENDING_BYTES));
+      pending = ALLOC.directBuffer(Math.max(size, grown));
+    } else if (pending == null) {
+      pending = ALLOC.directBuffer(Math.max(size, Math.max(PENDING_BYTES, lastTurnBytes)));
     }
     TextFrames.write(pending, firstByte, payload);
     unflushed += size;
@@ -137,6 +146,7 @@ final class FrameWriter {
     flushPending = false;
     writePending();
     if (unflushed > 0) {
+      lastTurnBytes = Math.min(FLUSH_BYTES, unflushed);
       unflushed = 0;
       ctx.flush();
     }
