@@ -409,12 +409,12 @@ public final class FrameCodec {
         e.cacheEncoding(null);
         return deliverFrame(body, e.offset());
       }
-      JsonBytes out = new JsonBytes(256).raw(DELIVER_PREFIX);
+      JsonBytes out = JsonBytes.scratch().raw(DELIVER_PREFIX);
       eventBody(e, out);
       if (e.offset() >= 0) {
         out.raw(OFFSET_FIELD).number(e.offset());
       }
-      return out.raw('}').raw('}').toArray();
+      return out.raw('}').raw('}').done();
     }
     return generatorBytes(frame);
   }
@@ -441,9 +441,9 @@ public final class FrameCodec {
   public long measureEvent(Event event) {
     byte[] body = event.cachedEncoding();
     if (body == null) {
-      JsonBytes out = new JsonBytes(256);
+      JsonBytes out = JsonBytes.scratch();
       eventBody(event, out);
-      body = out.toArray();
+      body = out.done();
       event.cacheEncoding(body);
     }
     return body.length + (event.offset() >= 0 ? OFFSET_FIELD.length + digits(event.offset()) : 0) + 1;
@@ -532,7 +532,7 @@ public final class FrameCodec {
    */
   public byte[] encodeAck(String id, AckResult result) {
     if (result instanceof AckResult.Published p) {
-      JsonBytes out = new JsonBytes(128).raw(ACK_PREFIX);
+      JsonBytes out = JsonBytes.scratch().raw(ACK_PREFIX);
       if (id != null) {
         out.raw(ID_FIELD).string(id);
       }
@@ -552,7 +552,7 @@ public final class FrameCodec {
       if (!p.delivered()) {
         out.raw(DELIVERED_FALSE);
       }
-      return out.raw('}').raw('}').toArray();
+      return out.raw('}').raw('}').done();
     }
     return generatorAck(id, result);
   }

@@ -37,12 +37,38 @@ final class JsonBytes {
     ESCAPES['\r'] = 'r';
   }
 
+  /** Most bytes a thread's reused buffer keeps between uses. */
+  private static final int KEPT = 64 * 1024;
+  private static final ThreadLocal<JsonBytes> SCRATCH = new ThreadLocal<>();
+
   private byte[] buf;
   private int len;
 
   /** @param capacity the first size of the buffer, in bytes */
   JsonBytes(int capacity) {
     buf = new byte[Math.max(16, capacity)];
+  }
+
+  /**
+   * @return this thread's reused buffer, emptied (a new one when it is in use); give it back with {@link #done}
+   */
+  static JsonBytes scratch() {
+    JsonBytes b = SCRATCH.get();
+    if (b == null) {
+      return new JsonBytes(1024);
+    }
+    SCRATCH.set(null);
+    b.len = 0;
+    return b;
+  }
+
+  /** @return the bytes written; the buffer goes back to its thread for the next {@link #scratch} */
+  byte[] done() {
+    byte[] out = Arrays.copyOf(buf, len);
+    if (buf.length <= KEPT) {
+      SCRATCH.set(this);
+    }
+    return out;
   }
 
   private void room(int more) {
@@ -101,15 +127,39 @@ final class JsonBytes {
   }
 
   /** Appends a string in quotes, escaped, or {@code null}. */
+  @SuppressWarnings("deprecation")
   JsonBytes string(String s) {
     if (s == null) {
       return raw(NULL);
     }
     int n = s.length();
-    room(n * 6 + 2);
+    int need = 2;
+    boolean plain = true;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        int e = ESCAPES[c];
+        if (e != 0) {
+          plain = false;
+          need += e > 0 ? 2 : 6;
+        } else {
+          need++;
+        }
+      } else {
+        plain = false;
+        need += c < 0x800 ? 2 : c >= 0xD800 && c <= 0xDFFF ? 6 : 3;
+      }
+    }
+    room(need);
     byte[] b = buf;
     int at = len;
     b[at++] = '"';
+    if (plain) {
+      s.getBytes(0, n, b, at);
+      b[at + n] = '"';
+      len = at + n + 1;
+      return this;
+    }
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
@@ -191,15 +241,5 @@ final class JsonBytes {
       }
     }
     return this;
-  }
-
-  /** @return how many bytes were written */
-  int length() {
-    return len;
-  }
-
-  /** @return the bytes written */
-  byte[] toArray() {
-    return Arrays.copyOf(buf, len);
   }
 }

@@ -1,6 +1,7 @@
 package dev.workspace.server.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.workspace.model.Destination;
 import dev.workspace.model.ErrorCode;
 import dev.workspace.model.Event;
 import dev.workspace.model.FrameCodec;
@@ -161,7 +162,8 @@ public final class MemoryRunTracker implements RunTracker {
     synchronized (s) {
       Run run = s.runs.get(answer.responseTo());
       if (run == null || run.expiresAt <= now || !run.target.equals(answer.sourceId())
-          || !answer.destinationId().equals("agent:" + run.requester)) {
+          || answer.destination().kind() != Destination.Kind.AGENT
+          || !answer.destination().name().equals(run.requester)) {
         return Future.succeededFuture(Recorded.UNTRACKED);
       }
       if (!run.open()) {
