@@ -283,8 +283,9 @@ final class RedisScripts {
       """);
 
   /**
-   * Records that a run ended and forgets, hash, log and session entry, the runs that ended first beyond the bound.
-   * Arguments: ended set, its counter, run id, most ended runs kept, retention ms, workspace key prefix.
+   * Records that a run ended and forgets, hash, log and session entry, the runs that ended first beyond the bound
+   * (an entry whose run expired and whose id now names an open run only leaves the set). Arguments: ended set, its
+   * counter, run id, most ended runs kept, retention ms, workspace key prefix.
    */
   private static final String ENDED = """
       local function ended(zkey, ckey, id, max, ttl, prefix)
@@ -296,9 +297,12 @@ final class RedisScripts {
         if over > 0 then
           for _, old in ipairs(redis.call('ZRANGE', zkey, 0, over - 1)) do
             local k = prefix .. 'run:' .. old
-            local sid = redis.call('HGET', k, 'session_id')
-            if sid and sid ~= '' then redis.call('ZREM', prefix .. 'runs:session:' .. sid, old) end
-            redis.call('DEL', k, k .. ':log')
+            local r = redis.call('HMGET', k, 'state', 'session_id')
+            local st = r[1]
+            if st == 'completed' or st == 'failed' or st == 'canceled' or st == 'rejected' then
+              if r[2] and r[2] ~= '' then redis.call('ZREM', prefix .. 'runs:session:' .. r[2], old) end
+              redis.call('DEL', k, k .. ':log')
+            end
           end
           redis.call('ZREMRANGEBYRANK', zkey, 0, over - 1)
         end
