@@ -239,18 +239,20 @@ final class Scenarios {
     Peer.Requester req = await(peer.requester("req-" + service, service), 60);
     try {
       Histogram rtt = new ConcurrentHistogram(MAX_LATENCY_NANOS, 3);
-      double one = roundTrips(req, 1, rtt);
+      double one = roundTrips(peer, req, 1, rtt, new double[1]);
       results.add("B3", "round trip p50, 1 in flight (µs)", false, peer.key(), rtt.getValueAtPercentile(50) / 1e3);
       results.add("B3", "round trip p99, 1 in flight (µs)", false, peer.key(), rtt.getValueAtPercentile(99) / 1e3);
       results.add("B3", "round trips/s, 1 in flight", true, peer.key(), one);
-      double sixteen = roundTrips(req, 16, new ConcurrentHistogram(MAX_LATENCY_NANOS, 3));
+      double[] perCpuSecond = new double[1];
+      double sixteen = roundTrips(peer, req, 16, new ConcurrentHistogram(MAX_LATENCY_NANOS, 3), perCpuSecond);
       results.add("B3", "round trips/s, 16 in flight", true, peer.key(), sixteen);
+      results.add("B3", "round trips per server CPU-second (16 at once)", true, peer.key(), perCpuSecond[0]);
     } finally {
       closeAll(List.of(req, responder));
     }
   }
 
-  private double roundTrips(Peer.Requester req, int inFlight, Histogram rtt) {
+  private double roundTrips(Peer peer, Peer.Requester req, int inFlight, Histogram rtt, double[] perCpuSecond) {
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicBoolean measuring = new AtomicBoolean();
     AtomicLong done = new AtomicLong();
@@ -261,10 +263,13 @@ final class Scenarios {
     sleepMillis(settings.warmupMillis());
     measuring.set(true);
     long d0 = done.get();
+    ServerProcess.Usage u0 = peer.server() == null ? null : peer.server().usage();
     long t0 = System.nanoTime();
     sleepMillis(settings.runMillis());
     long d1 = done.get();
     long t1 = System.nanoTime();
+    double cpuSeconds = u0 == null ? 0 : peer.server().usage().minus(u0).cpuNanos() / 1e9;
+    perCpuSecond[0] = cpuSeconds < 0.05 ? Double.NaN : (d1 - d0) / cpuSeconds;
     measuring.set(false);
     running.set(false);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -23,6 +23,8 @@ public final class Event {
   private final String responseTo;
   private final boolean requiresResponse;
   private final long offset;
+  private volatile byte[] encoded;
+  private Destination destination;
 
   private Event(String eventId, String eventName, String sourceId, String destinationId, ObjectNode payload,
       ObjectNode metadata, long timestamp, String responseTo, boolean requiresResponse, long offset) {
@@ -81,7 +83,12 @@ public final class Event {
 
   /** @return the parsed destination */
   public Destination destination() {
-    return Destination.parse(destinationId);
+    Destination d = destination;
+    if (d == null) {
+      d = Destination.parse(destinationId);
+      destination = d;
+    }
+    return d;
   }
 
   /** @return the payload object (do not modify an event you did not build) */
@@ -126,14 +133,14 @@ public final class Event {
 
   /** @return a copy with this event id */
   public Event withEventId(String id) {
-    return new Event(id, eventName, sourceId, destinationId, payload, metadata, timestamp, responseTo,
-        requiresResponse, offset);
+    return sameDestination(new Event(id, eventName, sourceId, destinationId, payload, metadata, timestamp,
+        responseTo, requiresResponse, offset));
   }
 
   /** @return a copy with this source */
   public Event withSourceId(String id) {
-    return new Event(eventId, eventName, id, destinationId, payload, metadata, timestamp, responseTo,
-        requiresResponse, offset);
+    return sameDestination(new Event(eventId, eventName, id, destinationId, payload, metadata, timestamp,
+        responseTo, requiresResponse, offset));
   }
 
   /** @return a copy with this destination */
@@ -142,40 +149,75 @@ public final class Event {
         offset);
   }
 
+  /**
+   * @param d the destination, already parsed
+   * @return a copy with this destination, written as {@link Destination#toString()}
+   */
+  public Event withDestination(Destination d) {
+    Event e = new Event(eventId, eventName, sourceId, d.toString(), payload, metadata, timestamp, responseTo,
+        requiresResponse, offset);
+    e.destination = d;
+    return e;
+  }
+
   /** @return a copy with this payload */
   public Event withPayload(ObjectNode p) {
-    return new Event(eventId, eventName, sourceId, destinationId, Objects.requireNonNull(p), metadata, timestamp,
-        responseTo, requiresResponse, offset);
+    return sameDestination(new Event(eventId, eventName, sourceId, destinationId, Objects.requireNonNull(p),
+        metadata, timestamp, responseTo, requiresResponse, offset));
   }
 
   /** @return a copy with this metadata */
   public Event withMetadata(ObjectNode m) {
-    return new Event(eventId, eventName, sourceId, destinationId, payload, Objects.requireNonNull(m), timestamp,
-        responseTo, requiresResponse, offset);
+    return sameDestination(new Event(eventId, eventName, sourceId, destinationId, payload,
+        Objects.requireNonNull(m), timestamp, responseTo, requiresResponse, offset));
   }
 
   /** @return a copy with this timestamp (epoch milliseconds) */
   public Event withTimestamp(long ts) {
-    return new Event(eventId, eventName, sourceId, destinationId, payload, metadata, ts, responseTo,
-        requiresResponse, offset);
+    return sameDestination(new Event(eventId, eventName, sourceId, destinationId, payload, metadata, ts, responseTo,
+        requiresResponse, offset));
   }
 
   /** @return a copy answering the event with this id */
   public Event withResponseTo(String id) {
-    return new Event(eventId, eventName, sourceId, destinationId, payload, metadata, timestamp, id,
-        requiresResponse, offset);
+    return sameDestination(new Event(eventId, eventName, sourceId, destinationId, payload, metadata, timestamp, id,
+        requiresResponse, offset));
   }
 
   /** @return a copy with this requires-response flag */
   public Event withRequiresResponse(boolean flag) {
-    return new Event(eventId, eventName, sourceId, destinationId, payload, metadata, timestamp, responseTo, flag,
-        offset);
+    return sameDestination(new Event(eventId, eventName, sourceId, destinationId, payload, metadata, timestamp,
+        responseTo, flag, offset));
   }
 
   /** @return a copy with this stream offset (-1 for none) */
   public Event withOffset(long off) {
-    return new Event(eventId, eventName, sourceId, destinationId, payload, metadata, timestamp, responseTo,
-        requiresResponse, off);
+    Event e = sameDestination(new Event(eventId, eventName, sourceId, destinationId, payload, metadata, timestamp,
+        responseTo, requiresResponse, off));
+    e.encoded = encoded;
+    return e;
+  }
+
+  void parsedDestination(Destination d) {
+    destination = d;
+  }
+
+  private Event sameDestination(Event e) {
+    e.destination = destination;
+    return e;
+  }
+
+  /**
+   * The encoding {@link FrameCodec} made of this event before it was delivered, kept for the frame that delivers
+   * it: the event object's UTF-8 without its {@code offset} field and without its closing brace (the offset is the
+   * last field, so the same bytes serve every offset).
+   */
+  byte[] cachedEncoding() {
+    return encoded;
+  }
+
+  void cacheEncoding(byte[] bytes) {
+    encoded = bytes;
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -148,14 +149,16 @@ public final class FrameCodec {
     String name = eventString(node, "event_name");
     EventNames.validate(name);
     String destination = eventString(node, "destination_id");
-    Destination.parse(destination);
+    Destination parsed = Destination.parse(destination);
     String responseTo = eventString(node, "response_to");
     if (responseTo != null && (responseTo.isEmpty() || responseTo.length() > MAX_ID_LENGTH)) {
       throw new ProtocolException(ErrorCode.INVALID_EVENT, "response_to must be 1-" + MAX_ID_LENGTH + " characters");
     }
-    return Event.create(eventId, name, eventString(node, "source_id"), destination, eventObject(node, "payload"),
-        eventObject(node, "metadata"), eventLong(node, "timestamp", 0), responseTo,
+    Event event = Event.create(eventId, name, eventString(node, "source_id"), destination,
+        eventObject(node, "payload"), eventObject(node, "metadata"), eventLong(node, "timestamp", 0), responseTo,
         eventBoolean(node, "requires_response"), eventLong(node, "offset", -1));
+    event.parsedDestination(parsed);
+    return event;
   }
 
   /**
@@ -399,6 +402,25 @@ public final class FrameCodec {
    * @return its JSON text as UTF-8
    */
   public byte[] encodeBytes(Frame frame) {
+    if (frame instanceof Frame.Deliver d) {
+      Event e = d.event();
+      byte[] body = e.cachedEncoding();
+      if (body != null) {
+        e.cacheEncoding(null);
+        return deliverFrame(body, e.offset());
+      }
+      JsonBytes out = JsonBytes.scratch().raw(DELIVER_PREFIX);
+      eventBody(e, out);
+      if (e.offset() >= 0) {
+        out.raw(OFFSET_FIELD).number(e.offset());
+      }
+      return out.raw('}').raw('}').done();
+    }
+    return generatorBytes(frame);
+  }
+
+  /** Encodes a frame with the Jackson generator, the general path that the shortcuts above must equal. */
+  byte[] generatorBytes(Frame frame) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
       writeFrame(frame, g);
@@ -409,6 +431,99 @@ public final class FrameCodec {
   }
 
   /**
+   * Measures an event as {@link #encodeEvent} encodes it, in UTF-8 bytes, and keeps that encoding on the event so
+   * that the {@code event} frame that delivers it (or a copy of it with another {@link Event#withOffset offset})
+   * reuses it instead of encoding the event again. The frame that uses it lets it go.
+   *
+   * @param event the event, not to be changed afterwards
+   * @return the size of its JSON object in UTF-8 bytes
+   */
+  public long measureEvent(Event event) {
+    byte[] body = event.cachedEncoding();
+    if (body == null) {
+      JsonBytes out = JsonBytes.scratch();
+      eventBody(event, out);
+      body = out.done();
+      event.cacheEncoding(body);
+    }
+    return body.length + (event.offset() >= 0 ? OFFSET_FIELD.length + digits(event.offset()) : 0) + 1;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static final byte[] DELIVER_PREFIX = ascii("{\"type\":\"event\",\"event\":");
+  private static final byte[] OFFSET_FIELD = ascii(",\"offset\":");
+  private static final byte[] EVENT_ID_FIELD = ascii("\"event_id\":");
+  private static final byte[] EVENT_NAME_FIELD = ascii("\"event_name\":");
+  private static final byte[] SOURCE_ID_FIELD = ascii(",\"source_id\":");
+  private static final byte[] DESTINATION_ID_FIELD = ascii(",\"destination_id\":");
+  private static final byte[] PAYLOAD_FIELD = ascii(",\"payload\":");
+  private static final byte[] METADATA_FIELD = ascii(",\"metadata\":");
+  private static final byte[] TIMESTAMP_FIELD = ascii(",\"timestamp\":");
+  private static final byte[] RESPONSE_TO_FIELD = ascii(",\"response_to\":");
+  private static final byte[] REQUIRES_RESPONSE_TRUE = ascii(",\"requires_response\":true");
+  private static final byte[] ACK_PREFIX = ascii("{\"type\":\"ack\"");
+  private static final byte[] ID_FIELD = ascii(",\"id\":");
+  private static final byte[] PUBLISHED_PREFIX = ascii(",\"result\":{\"event_id\":");
+  private static final byte[] QUEUED_TRUE = ascii(",\"queued\":true");
+  private static final byte[] AGENT_ID_FIELD = ascii(",\"agent_id\":");
+  private static final byte[] SEQ_FIELD = ascii(",\"seq\":");
+  private static final byte[] DELIVERED_FALSE = ascii(",\"delivered\":false");
+
+  /**
+   * Writes an event object as {@link #writeEvent} does, without its {@code offset} and its closing brace (the
+   * offset is the last field).
+   */
+  private void eventBody(Event event, JsonBytes out) {
+    out.raw('{');
+    if (event.eventId() != null) {
+      out.raw(EVENT_ID_FIELD).string(event.eventId()).raw(',');
+    }
+    out.raw(EVENT_NAME_FIELD).string(event.eventName());
+    if (event.sourceId() != null) {
+      out.raw(SOURCE_ID_FIELD).string(event.sourceId());
+    }
+    out.raw(DESTINATION_ID_FIELD).string(event.destinationId());
+    out.raw(PAYLOAD_FIELD).tree(event.payload(), mapper);
+    out.raw(METADATA_FIELD).tree(event.metadata(), mapper);
+    if (event.timestamp() > 0) {
+      out.raw(TIMESTAMP_FIELD).number(event.timestamp());
+    }
+    if (event.responseTo() != null) {
+      out.raw(RESPONSE_TO_FIELD).string(event.responseTo());
+    }
+    if (event.requiresResponse()) {
+      out.raw(REQUIRES_RESPONSE_TRUE);
+    }
+  }
+
+  private static byte[] deliverFrame(byte[] body, long offset) {
+    byte[] digits = offset >= 0 ? Long.toString(offset).getBytes(StandardCharsets.US_ASCII) : null;
+    int length = DELIVER_PREFIX.length + body.length + (digits == null ? 0 : OFFSET_FIELD.length + digits.length) + 2;
+    byte[] frame = new byte[length];
+    System.arraycopy(DELIVER_PREFIX, 0, frame, 0, DELIVER_PREFIX.length);
+    int at = DELIVER_PREFIX.length;
+    System.arraycopy(body, 0, frame, at, body.length);
+    at += body.length;
+    if (digits != null) {
+      System.arraycopy(OFFSET_FIELD, 0, frame, at, OFFSET_FIELD.length);
+      at += OFFSET_FIELD.length;
+      System.arraycopy(digits, 0, frame, at, digits.length);
+      at += digits.length;
+    }
+    frame[at] = '}';
+    frame[at + 1] = '}';
+    return frame;
+  }
+
+  private static int digits(long n) {
+    return Long.toString(n).length();
+  }
+
+
+  /**
    * Encodes an {@code ack} frame with a typed result.
    *
    * @param id the request id, or {@code null}
@@ -416,6 +531,34 @@ public final class FrameCodec {
    * @return the frame's JSON text as UTF-8
    */
   public byte[] encodeAck(String id, AckResult result) {
+    if (result instanceof AckResult.Published p) {
+      JsonBytes out = JsonBytes.scratch().raw(ACK_PREFIX);
+      if (id != null) {
+        out.raw(ID_FIELD).string(id);
+      }
+      out.raw(PUBLISHED_PREFIX).string(p.eventId()).raw(TIMESTAMP_FIELD).number(p.timestamp());
+      if (p.offset() >= 0) {
+        out.raw(OFFSET_FIELD).number(p.offset());
+      }
+      if (p.queued()) {
+        out.raw(QUEUED_TRUE);
+      }
+      if (p.agentId() != null) {
+        out.raw(AGENT_ID_FIELD).string(p.agentId());
+      }
+      if (p.seq() >= 0) {
+        out.raw(SEQ_FIELD).number(p.seq());
+      }
+      if (!p.delivered()) {
+        out.raw(DELIVERED_FALSE);
+      }
+      return out.raw('}').raw('}').done();
+    }
+    return generatorAck(id, result);
+  }
+
+  /** Encodes an {@code ack} frame with the Jackson generator, the general path that the shortcut above must equal. */
+  byte[] generatorAck(String id, AckResult result) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
       g.writeStartObject();

@@ -570,4 +570,86 @@ class FrameCodecTest {
         + "\"since\":{\"offset\":" + Long.MAX_VALUE + ",\"epoch\":\"e\"}}");
     assertEquals(new StreamPosition(Long.MAX_VALUE, "e"), join.since());
   }
+
+  // ------------------------------------------------------------------ the encoding kept for delivery
+
+  static Stream<Event> measuredEvents() {
+    ObjectNode hostile = JsonNodeFactory.instance.objectNode()
+        .put("quotes", "say \"hi\" \\ back\\slash /")
+        .put("controls", "\u0000\u0001\u001f\b\f\n\r\t\u007f")
+        .put("non_bmp", "\uD83D\uDE00 \uD834\uDD1E")
+        .put("lone_high", "a\uD800b")
+        .put("lone_low", "a\uDC00b")
+        .put("line_separators", "\u2028\u2029")
+        .put("seq", 7);
+    return Stream.of(fullEvent(), fullEvent().withOffset(-1), minimalEvent(),
+        Event.create("e\"1\\", "agent.reply", "bob", "agent:alice", hostile, hostile.deepCopy(), 5, "r\u0001\uD800",
+            false, -1),
+        Event.create("e2", "agent.reply", "bob", "agent:alice", hostile, null, 0, null, false, 0),
+        Event.create("e3", "agent.reply", "bob", "agent:alice", null, null, 0, null, false, Long.MAX_VALUE));
+  }
+
+  @ParameterizedTest
+  @MethodSource("measuredEvents")
+  void theMeasuredSizeIsTheEncodedSizeAndTheDeliveringFrameReusesTheEncoding(Event event) {
+    byte[] frame = CODEC.encodeBytes(new Frame.Deliver(event));
+    assertArrayEquals(CODEC.generatorBytes(new Frame.Deliver(event)), frame, "as the Jackson generator writes it");
+    int eventObject = frame.length - "{\"type\":\"event\",\"event\":".length() - 1;
+
+    assertEquals(eventObject, CODEC.measureEvent(event), "the size of the event object in the delivered frame");
+    assertArrayEquals(frame, CODEC.encodeBytes(new Frame.Deliver(event)), "the kept encoding makes the same frame");
+    assertNull(event.cachedEncoding(), "the frame that used the kept encoding lets it go");
+
+    CODEC.measureEvent(event);
+    for (long offset : new long[] {0, 1, 42, 1_000_000_007L, Long.MAX_VALUE}) {
+      Event at = event.withOffset(offset);
+      byte[] expected = CODEC.generatorBytes(new Frame.Deliver(at));
+      CODEC.measureEvent(event);
+      assertArrayEquals(expected, CODEC.encodeBytes(new Frame.Deliver(event.withOffset(offset))),
+          "offset " + offset);
+      assertEquals(at, CODEC.decodeServer(new String(expected, StandardCharsets.UTF_8)) instanceof Frame.Deliver d
+          ? d.event() : null);
+    }
+    CODEC.measureEvent(event);
+    assertNull(event.withPayload(event.payload()).cachedEncoding(), "a copy with other fields encodes itself");
+  }
+
+  static Stream<String> hostileStrings() {
+    StringBuilder every = new StringBuilder();
+    for (int c = 0; c <= 0xFFFF; c++) {
+      every.append((char) c);
+    }
+    java.util.Random random = new java.util.Random(7);
+    List<String> out = new ArrayList<>(List.of("", "plain", "\"", "\\", "\"\\\"", "\u0000", "\u001f\u007f\u0080",
+        "\u07ff\u0800\uffff", "\uD83D\uDE00", "\uD800", "\uDC00", "x\uDBFF", "\uDFFFy", "\uDE00\uD83D",
+        "\u2028\u2029", "é☃\"q\"", every.toString()));
+    for (int i = 0; i < 200; i++) {
+      char[] chars = new char[random.nextInt(40)];
+      for (int j = 0; j < chars.length; j++) {
+        chars[j] = random.nextInt(4) == 0 ? (char) random.nextInt(0x80) : (char) random.nextInt(0x10000);
+      }
+      out.add(new String(chars));
+    }
+    return out.stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("hostileStrings")
+  void theShortcutsWriteEveryStringAsTheGeneratorDoes(String text) {
+    ObjectNode payload = JsonNodeFactory.instance.objectNode().put(text, text).put("n", -12).put("big", Long.MIN_VALUE)
+        .put("d", 2.5e-7).put("f", 1.0f).put("t", true).put("z", false).putNull("nil");
+    payload.putArray(text).add(text).add(1).addObject().put("k", text);
+    payload.put("dec", new java.math.BigDecimal("1E+3")).put("bi", new java.math.BigInteger("123456789012345678901234567890"));
+    payload.put("bin", new byte[] {1, 2, 3});
+    Event event = Event.create(text.isEmpty() ? null : text, text, text, text, payload, payload.deepCopy(),
+        text.length(), text, !text.isEmpty(), text.length() % 3 == 0 ? -1 : text.length());
+    Frame.Deliver deliver = new Frame.Deliver(event);
+    assertArrayEquals(CODEC.generatorBytes(deliver), CODEC.encodeBytes(deliver));
+    for (AckResult.Published p : List.of(new AckResult.Published(text, 1, -1, false, null, -1, true),
+        new AckResult.Published(text, Long.MAX_VALUE, 0, true, text, 0, false),
+        new AckResult.Published(text, 0, 9, false, "pool-member", 17, true))) {
+      assertArrayEquals(CODEC.generatorAck(text, p), CODEC.encodeAck(text, p));
+      assertArrayEquals(CODEC.generatorAck(null, p), CODEC.encodeAck(null, p));
+    }
+  }
 }

@@ -11,6 +11,7 @@ public final class RunOptions {
   private int maxLogEvents = RunLimits.DEFAULT_MAX_LOG_EVENTS;
   private int maxLogBytes = (int) RunLimits.DEFAULT_MAX_LOG_BYTES;
   private Duration retention = RunLimits.DEFAULT_RETENTION;
+  private int maxEndedRuns = RunLimits.DEFAULT_MAX_ENDED_RUNS;
 
   /** Options with every default. */
   public RunOptions() {
@@ -23,11 +24,12 @@ public final class RunOptions {
     this.maxLogEvents = other.maxLogEvents;
     this.maxLogBytes = other.maxLogBytes;
     this.retention = other.retention;
+    this.maxEndedRuns = other.maxEndedRuns;
   }
 
   /** @return the bounds as the core takes them */
   public RunLimits toLimits() {
-    return new RunLimits(maxOpenRuns, maxOpenRunsPerRequester, maxLogEvents, maxLogBytes, retention);
+    return new RunLimits(maxOpenRuns, maxOpenRunsPerRequester, maxLogEvents, maxLogBytes, retention, maxEndedRuns);
   }
 
   /** @return most open runs per workspace; default {@value RunLimits#DEFAULT_MAX_OPEN_RUNS} */
@@ -91,6 +93,19 @@ public final class RunOptions {
       throw new IllegalArgumentException("retention must be at least 1 s, was " + retention);
     }
     this.retention = retention;
+    return this;
+  }
+
+  /** @return most ended runs kept per workspace; default {@value RunLimits#DEFAULT_MAX_ENDED_RUNS} */
+  public int getMaxEndedRuns() {
+    return maxEndedRuns;
+  }
+
+  /** @param maxEndedRuns most ended runs kept per workspace (the one that ended first goes first), at least 1 */
+  @Setting(name = "max-ended-runs", unit = "runs",
+      description = "most ended runs kept per workspace within the retention; the one that ended first is forgotten first")
+  public RunOptions setMaxEndedRuns(int maxEndedRuns) {
+    this.maxEndedRuns = Checks.positive("maxEndedRuns", maxEndedRuns);
     return this;
   }
 }

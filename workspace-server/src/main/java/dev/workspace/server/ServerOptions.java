@@ -173,7 +173,7 @@ public final class ServerOptions {
     }
     runs.setMaxOpenRuns(limits.maxOpenRuns()).setMaxOpenRunsPerRequester(limits.maxOpenRunsPerRequester())
         .setMaxLogEvents(limits.maxLogEvents()).setMaxLogBytes((int) limits.maxLogBytes())
-        .setRetention(limits.retention());
+        .setRetention(limits.retention()).setMaxEndedRuns(limits.maxEndedRuns());
     return this;
   }
 

@@ -1,13 +1,13 @@
 package dev.workspace.server.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.workspace.model.Destination;
 import dev.workspace.model.ErrorCode;
 import dev.workspace.model.Event;
 import dev.workspace.model.FrameCodec;
 import dev.workspace.model.ProtocolException;
 import dev.workspace.model.RunNames;
 import io.vertx.core.Future;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -59,6 +59,7 @@ public final class MemoryRunTracker implements RunTracker {
     final Map<String, Set<String>> openByTarget = new HashMap<>();
     final Map<String, Long> turns = new HashMap<>();
     final Map<String, java.util.ArrayDeque<String>> bySession = new HashMap<>();
+    final LinkedHashSet<String> ended = new LinkedHashSet<>();
     int open;
   }
 
@@ -161,7 +162,8 @@ public final class MemoryRunTracker implements RunTracker {
     synchronized (s) {
       Run run = s.runs.get(answer.responseTo());
       if (run == null || run.expiresAt <= now || !run.target.equals(answer.sourceId())
-          || !answer.destinationId().equals("agent:" + run.requester)) {
+          || answer.destination().kind() != Destination.Kind.AGENT
+          || !answer.destination().name().equals(run.requester)) {
         return Future.succeededFuture(Recorded.UNTRACKED);
       }
       if (!run.open()) {
@@ -171,19 +173,20 @@ public final class MemoryRunTracker implements RunTracker {
       boolean interim = RunNames.isInterim(answer.eventName());
       long seq = run.log.size() + 1;
       Event logged = answer.withPayload(answer.payload().deepCopy().put("seq", seq));
-      long size = codec.encodeEvent(logged).getBytes(StandardCharsets.UTF_8).length;
+      long size = codec.measureEvent(logged);
       if (interim && (seq > limits.maxLogEvents() || run.bytes + size > limits.maxLogBytes())) {
         return Future.failedFuture(new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "run '" + run.runId
             + "' has logged " + run.log.size() + " events (" + run.bytes + " bytes); the limit is "
             + limits.maxLogEvents() + " events or " + limits.maxLogBytes() + " bytes; only its end is accepted"));
       }
       append(s, run, logged, size, now);
-      return Future.succeededFuture(new Recorded(seq, run.stream));
+      return Future.succeededFuture(new Recorded(seq, run.stream, logged));
     }
   }
 
   private void append(Space s, Run run, Event logged, long size, long now) {
-    run.log.add(logged);
+    // a twin without the encoding kept for delivery, so that the log does not hold it
+    run.log.add(logged.withPayload(logged.payload()));
     run.bytes += size;
     run.updated = now;
     run.expiresAt = now + limits.retention().toMillis();
@@ -195,6 +198,15 @@ public final class MemoryRunTracker implements RunTracker {
     } else {
       run.state = RunNames.terminalState(name);
       close(s, run);
+      s.ended.add(run.runId);
+      if (s.ended.size() > limits.maxEndedRuns()) {
+        java.util.Iterator<String> first = s.ended.iterator();
+        Run oldest = s.runs.get(first.next());
+        first.remove();
+        if (oldest != null) {
+          forget(s, oldest);
+        }
+      }
     }
   }
 
@@ -245,7 +257,7 @@ public final class MemoryRunTracker implements RunTracker {
           continue;
         }
         Event e = failure.build(run.runId, run.requester, run.log.size() + 1);
-        append(s, run, e, codec.encodeEvent(e).length(), now);
+        append(s, run, e, codec.measureEvent(e), now);
         ended.add(new Ended(run.runId, run.requester, e));
       }
     }
@@ -305,6 +317,7 @@ public final class MemoryRunTracker implements RunTracker {
 
   private static void forget(Space s, Run run) {
     s.runs.remove(run.runId);
+    s.ended.remove(run.runId);
     if (run.sessionId != null) {
       java.util.ArrayDeque<String> ids = s.bySession.get(run.sessionId);
       if (ids != null && ids.remove(run.runId) && ids.isEmpty()) {

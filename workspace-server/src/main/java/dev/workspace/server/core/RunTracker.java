@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * Where runs are tracked for the whole workspace (every node): who asked whom, the state, and a capped log of the
- * responder's events, kept for {@link RunLimits#retention()} after the last event. Each run event costs one write.
+ * responder's events, kept for {@link RunLimits#retention()} after the last event, and at most
+ * {@link RunLimits#maxEndedRuns()} ended runs per workspace (the run that ended first is forgotten first, and then
+ * reads as unknown). Each run event costs one write.
  * {@link MemoryRunTracker} serves one node alone; a Redis tracker serves a cluster.
  */
 public interface RunTracker {
@@ -15,10 +17,20 @@ public interface RunTracker {
    *
    * @param seq the event's sequence number in its run, from 1; -1 when the event answers no tracked run
    * @param stream whether the requester asked for progress ({@code metadata.stream: true})
+   * @param event the event as logged, with its {@code payload.seq}, to be delivered as it is; {@code null} when the
+   *     tracker leaves stamping the {@code seq} to its caller
    */
-  record Recorded(long seq, boolean stream) {
+  record Recorded(long seq, boolean stream, Event event) {
     /** The answer of an event that belongs to no tracked run. */
     public static final Recorded UNTRACKED = new Recorded(-1, false);
+
+    /**
+     * @param seq the event's sequence number in its run
+     * @param stream whether the requester asked for progress
+     */
+    public Recorded(long seq, boolean stream) {
+      this(seq, stream, null);
+    }
   }
 
   /**

@@ -97,7 +97,8 @@ public final class Runs {
         } else if (!RunNames.isInterim(stamped.eventName())) {
           meters.runs(RunNames.terminalState(stamped.eventName()), 1);
         }
-        Event withSeq = stamped.withPayload(stamped.payload().deepCopy().put("seq", r.seq()));
+        Event withSeq = r.event() != null ? r.event()
+            : stamped.withPayload(stamped.payload().deepCopy().put("seq", r.seq()));
         boolean deliver = r.stream() || !stamped.eventName().startsWith(RunNames.PROGRESS_PREFIX);
         return new Routed(withSeq, d.name(), null, deliver, r.seq(), false);
       });

@@ -377,7 +377,7 @@ public final class WorkspaceCore {
   private Future<AckResult.Published> route(String workspace, String agentId, Event event) {
     Destination destination = event.destination();
     Event stamped = event.withEventId(event.eventId() == null ? UUID.randomUUID().toString() : event.eventId())
-        .withSourceId(agentId).withDestinationId(destination.toString())
+        .withSourceId(agentId).withDestination(destination)
         .withTimestamp(System.currentTimeMillis()).withOffset(-1);
     boolean[] queued = new boolean[1];
     Runs.Routed[] routedTo = new Runs.Routed[1];

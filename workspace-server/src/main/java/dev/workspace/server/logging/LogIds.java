@@ -66,7 +66,11 @@ public final class LogIds implements AutoCloseable {
     if (value == null) {
       return;
     }
-    previous[i] = MDC.get(KEYS[i]);
+    String before = MDC.get(KEYS[i]);
+    if (value.equals(before)) {
+      return;
+    }
+    previous[i] = before;
     MDC.put(KEYS[i], value);
     set |= 1 << i;
   }

@@ -127,6 +127,16 @@ final class RedisKeys {
     return ws(workspace) + ":runs:session:" + sessionId;
   }
 
+  /** @return the sorted set of a workspace's ended runs, scored by the order they ended in */
+  static String endedRuns(String workspace) {
+    return ws(workspace) + ":runs:ended";
+  }
+
+  /** @return the counter that orders a workspace's ended runs */
+  static String endedRunsCount(String workspace) {
+    return ws(workspace) + ":runs:ended:n";
+  }
+
   /** @return the sorted set of a workspace's open runs, scored by expiry */
   static String openRuns(String workspace) {
     return ws(workspace) + ":runs:open";

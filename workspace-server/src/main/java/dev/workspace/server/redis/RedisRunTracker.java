@@ -101,9 +101,11 @@ public final class RedisRunTracker implements RunTracker {
     String json = codec.encodeEvent(answer);
     long size = json.getBytes(StandardCharsets.UTF_8).length;
     return link.eval(RedisScripts.RUN_RECORD, List.of(RedisKeys.run(workspace, runId),
-        RedisKeys.runLog(workspace, runId), RedisKeys.openRuns(workspace), RedisKeys.openRunsOf(workspace, requester)),
+        RedisKeys.runLog(workspace, runId), RedisKeys.openRuns(workspace), RedisKeys.openRunsOf(workspace, requester),
+        RedisKeys.endedRuns(workspace), RedisKeys.endedRunsCount(workspace)),
         answer.sourceId(), requester, kind, json, size, System.currentTimeMillis(), limits.retention().toMillis(),
-        limits.maxLogEvents(), limits.maxLogBytes(), runId, RedisKeys.openRunsAtPrefix(workspace)).compose(r -> {
+        limits.maxLogEvents(), limits.maxLogBytes(), runId, RedisKeys.openRunsAtPrefix(workspace),
+        limits.maxEndedRuns(), RedisKeys.ws(workspace) + ":").compose(r -> {
           long code = r.get(0).toLong();
           if (code == -1) {
             return Future.succeededFuture(Recorded.UNTRACKED);
@@ -174,7 +176,7 @@ public final class RedisRunTracker implements RunTracker {
       List<Event> events = new ArrayList<>();
       List<String> requesters = new ArrayList<>();
       List<Object> args = new ArrayList<>(List.of(System.currentTimeMillis(), limits.retention().toMillis(),
-          RedisKeys.ws(workspace) + ":"));
+          RedisKeys.ws(workspace) + ":", limits.maxEndedRuns()));
       for (Response m : members) {
         String[] parts = m.toString().split("\t", 2);
         Event e = failure.build(parts[0], parts[1], 0);
@@ -184,7 +186,8 @@ public final class RedisRunTracker implements RunTracker {
         args.add(parts[1]);
         args.add(codec.encodeEvent(e));
       }
-      return link.eval(RedisScripts.RUN_TARGET_LEFT, List.of(openAt, RedisKeys.openRuns(workspace)), args.toArray())
+      return link.eval(RedisScripts.RUN_TARGET_LEFT, List.of(openAt, RedisKeys.openRuns(workspace),
+          RedisKeys.endedRuns(workspace), RedisKeys.endedRunsCount(workspace)), args.toArray())
           .map(r -> {
             List<Ended> ended = new ArrayList<>();
             for (int i = 0; i < events.size(); i++) {

@@ -283,12 +283,40 @@ final class RedisScripts {
       """);
 
   /**
-   * Logs an answer of a run's target. KEYS: run hash, run log, workspace open set, requester open set. ARGV: source,
-   * requester, kind ('p' progress, 'i' question, else the terminal state), event JSON, its size, now, retention ms,
-   * max events, max bytes, run id, target set prefix. Returns {seq, stream}, {-1} when the event answers no run of
-   * this target and requester, {-2, state} when the run ended, {-3, events, bytes} when its log is full.
+   * Records that a run ended and forgets, hash, log and session entry, the runs that ended first beyond the bound
+   * (an entry whose run expired and whose id now names an open run only leaves the set). Arguments: ended set, its
+   * counter, run id, most ended runs kept, retention ms, workspace key prefix.
    */
-  static final Script RUN_RECORD = Script.of("run_record", """
+  private static final String ENDED = """
+      local function ended(zkey, ckey, id, max, ttl, prefix)
+        local n = redis.call('INCR', ckey)
+        redis.call('PEXPIRE', ckey, ttl)
+        redis.call('ZADD', zkey, n, id)
+        redis.call('PEXPIRE', zkey, ttl)
+        local over = redis.call('ZCARD', zkey) - max
+        if over > 0 then
+          for _, old in ipairs(redis.call('ZRANGE', zkey, 0, over - 1)) do
+            local k = prefix .. 'run:' .. old
+            local r = redis.call('HMGET', k, 'state', 'session_id')
+            local st = r[1]
+            if st == 'completed' or st == 'failed' or st == 'canceled' or st == 'rejected' then
+              if r[2] and r[2] ~= '' then redis.call('ZREM', prefix .. 'runs:session:' .. r[2], old) end
+              redis.call('DEL', k, k .. ':log')
+            end
+          end
+          redis.call('ZREMRANGEBYRANK', zkey, 0, over - 1)
+        end
+      end
+      """;
+
+  /**
+   * Logs an answer of a run's target. KEYS: run hash, run log, workspace open set, requester open set, ended set,
+   * its counter. ARGV: source, requester, kind ('p' progress, 'i' question, else the terminal state), event JSON,
+   * its size, now, retention ms, max events, max bytes, run id, target set prefix, most ended runs kept, workspace
+   * key prefix. Returns {seq, stream}, {-1} when the event answers no run of this target and requester, {-2, state}
+   * when the run ended, {-3, events, bytes} when its log is full.
+   */
+  static final Script RUN_RECORD = Script.of("run_record", ENDED + """
       local r = redis.call('HMGET', KEYS[1], 'requester', 'target', 'state', 'seq', 'bytes', 'stream')
       if not r[1] or r[2] ~= ARGV[1] or r[1] ~= ARGV[2] then return {-1} end
       local st = r[3]
@@ -313,6 +341,7 @@ final class RedisScripts {
         redis.call('ZREM', KEYS[3], ARGV[10])
         redis.call('ZREM', KEYS[4], ARGV[10])
         redis.call('ZREM', tk, member)
+        ended(KEYS[5], KEYS[6], ARGV[10], tonumber(ARGV[12]), ttl, ARGV[13])
       else
         local exp = tonumber(ARGV[6]) + ttl
         redis.call('ZADD', KEYS[3], 'XX', exp, ARGV[10])
@@ -323,15 +352,16 @@ final class RedisScripts {
       """);
 
   /**
-   * Ends, as failed, the open runs of a target that left. KEYS: the target's open set, workspace open set. ARGV:
-   * now, retention ms, workspace key prefix ({@code ws:<workspace>:}), then per run: run id, requester, event JSON.
-   * Returns the seq given to each run, 0 for a run that was no longer open.
+   * Ends, as failed, the open runs of a target that left. KEYS: the target's open set, workspace open set, ended
+   * set, its counter. ARGV: now, retention ms, workspace key prefix ({@code ws:<workspace>:}), most ended runs kept,
+   * then per run: run id, requester, event JSON. Returns the seq given to each run, 0 for a run that was no longer
+   * open.
    */
-  static final Script RUN_TARGET_LEFT = Script.of("run_target_left", """
+  static final Script RUN_TARGET_LEFT = Script.of("run_target_left", ENDED + """
       local now = ARGV[1]
       local ttl = tonumber(ARGV[2])
       local out = {}
-      for i = 4, #ARGV, 3 do
+      for i = 5, #ARGV, 3 do
         local id = ARGV[i]
         local k = ARGV[3] .. 'run:' .. id
         local r = redis.call('HMGET', k, 'state', 'seq', 'bytes')
@@ -345,6 +375,7 @@ final class RedisScripts {
           redis.call('PEXPIRE', k .. ':log', ttl)
           redis.call('ZREM', KEYS[2], id)
           redis.call('ZREM', ARGV[3] .. 'runs:req:' .. ARGV[i + 1], id)
+          ended(KEYS[3], KEYS[4], id, tonumber(ARGV[4]), ttl, ARGV[3])
           out[#out + 1] = seq
         else
           out[#out + 1] = 0

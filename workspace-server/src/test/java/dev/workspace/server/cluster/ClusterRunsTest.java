@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -77,6 +78,42 @@ class ClusterRunsTest {
 
   private RawClient connect(WorkspaceServer node, String agent, String fields) {
     return cluster.connectWith(node, "\"agent_id\":\"" + agent + "\"" + fields);
+  }
+
+  @Test
+  void theEndedRunsKeptPerWorkspaceAreBoundedOnEveryNodeAndTheFirstEndedGoesFirst() {
+    RunLimits limits = new RunLimits(100, 20, 3, 100_000, Duration.ofMinutes(5), 2);
+    WorkspaceServer c = cluster.node("node-c", o -> o.setRunLimits(limits));
+    WorkspaceServer d = cluster.node("node-d", o -> o.setRunLimits(limits));
+    RawClient alice = connect(c, "alice", ",\"subscriptions\":[]");
+    RawClient bob = connect(d, "bob", ",\"subscriptions\":[\"agent.task\"]");
+    for (String id : new String[] {"e1", "e2", "e3"}) {
+      ack(alice.request(request(id, "agent:bob")));
+      assertEquals(id, bob.nextEvent().get("event_id").asText());
+    }
+    ack(bob.request(answer("e2", "alice", "run.completed")));
+    ack(bob.request(answer("e1", "alice", "run.completed")));
+    assertEquals("completed", ack(alice.request("{\"type\":\"get_run\",\"run_id\":\"e2\"}")).get("state").asText());
+    ack(bob.request(answer("e3", "alice", "run.failed")));
+    for (RawClient client : new RawClient[] {alice, bob}) {
+      assertError(client.request("{\"type\":\"get_run\",\"run_id\":\"e2\"}"), "not_found");
+      assertEquals("completed", ack(client.request("{\"type\":\"get_run\",\"run_id\":\"e1\"}")).get("state").asText());
+      assertEquals("failed", ack(client.request("{\"type\":\"get_run\",\"run_id\":\"e3\"}")).get("state").asText());
+    }
+    try (var r = redis.client()) {
+      assertEquals(0L, r.number("EXISTS", "ws:{default}:run:e2", "ws:{default}:run:e2:log"));
+      assertEquals(1L, r.number("EXISTS", "ws:{default}:run:e1"));
+      assertEquals(List.of("e3", "e1"), r.call("ZREVRANGE", "ws:{default}:runs:session:s1", "0", "-1"));
+    }
+    ack(alice.request(request("e4", "agent:bob")));
+    bob.nextEvent();
+    bob.close();
+    ObjectNode failed = alice.take(f -> "run.failed".equals(f.path("event").path("event_name").asText())
+        && "e4".equals(f.path("event").path("response_to").asText()));
+    assertEquals("agent_disconnected", failed.path("event").path("payload").path("code").asText());
+    assertError(alice.request("{\"type\":\"get_run\",\"run_id\":\"e1\"}"), "not_found");
+    assertEquals("failed", ack(alice.request("{\"type\":\"get_run\",\"run_id\":\"e3\"}")).get("state").asText());
+    assertEquals("failed", ack(alice.request("{\"type\":\"get_run\",\"run_id\":\"e4\"}")).get("state").asText());
   }
 
   @Test

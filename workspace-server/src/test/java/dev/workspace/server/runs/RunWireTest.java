@@ -202,6 +202,47 @@ class RunWireTest {
   }
 
   @Test
+  void aWorkspaceKeepsAtMostTheBoundOfEndedRunsForgettingTheFirstEndedFirst() {
+    start(TestServers.options().setRunLimits(new RunLimits(100, 100, 10, 100_000, Duration.ofMinutes(5), 2)));
+    try (RawClient alice = RawClient.connect(vertx, server.port(), "alice", "[]");
+        RawClient carol = RawClient.connect(vertx, server.port(), "carol", "[\"agent.task\"]")) {
+      RawClient bob = RawClient.connect(vertx, server.port(), "bob", "[\"agent.task\"]");
+      for (String id : new String[] {"e1", "e2", "e3"}) {
+        assertAck(alice.request(request(id, "agent:bob", false)));
+        assertEquals(id, bob.nextEvent().get("event_id").asText());
+      }
+      assertAck(bob.request(answer("e2", "alice", "run.completed", "{}")));
+      assertAck(bob.request(answer("e1", "alice", "run.completed", "{}")));
+      assertEquals("completed", runState(alice, "e2"));
+      assertEquals("submitted", runState(alice, "e3"));
+      assertAck(bob.request(answer("e3", "alice", "run.failed", "{\"code\":\"x\"}")));
+      assertError(alice.request("{\"type\":\"get_run\",\"run_id\":\"e2\"}"), "not_found");
+      assertEquals("completed", runState(alice, "e1"));
+      assertEquals("failed", runState(alice, "e3"));
+
+      assertAck(alice.request(request("e4", "agent:bob", false)));
+      bob.nextEvent();
+      assertAck(alice.request(request("e5", "agent:carol", false)));
+      carol.nextEvent();
+      assertEquals("submitted", runState(alice, "e4"));
+      bob.close();
+      ObjectNode failed = alice.take(f -> "run.failed".equals(f.path("event").path("event_name").asText())
+          && "e4".equals(f.path("event").path("response_to").asText()));
+      assertEquals("agent_disconnected", failed.path("event").path("payload").path("code").asText());
+      assertError(alice.request("{\"type\":\"get_run\",\"run_id\":\"e1\"}"), "not_found");
+      assertEquals("failed", runState(alice, "e3"));
+      assertEquals("failed", runState(alice, "e4"));
+      assertEquals("submitted", runState(alice, "e5"), "an open run is not an ended one");
+    }
+  }
+
+  private static String runState(RawClient c, String runId) {
+    ObjectNode ack = c.request("{\"type\":\"get_run\",\"run_id\":\"" + runId + "\"}");
+    assertAck(ack);
+    return ack.get("result").get("state").asText();
+  }
+
+  @Test
   void aPoolSpreadsRunsByOpenRunsAndTheAckNamesTheWorker() {
     start(TestServers.options());
     try (RawClient boss = RawClient.connect(vertx, server.port(), "boss", "[\"agent.left\"]")) {
