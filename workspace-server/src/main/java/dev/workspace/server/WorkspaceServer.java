@@ -76,9 +76,10 @@ public final class WorkspaceServer {
    */
   public static Future<WorkspaceServer> start(ServerOptions options) {
     ServerMetrics metrics = new ServerMetrics();
-    // Event-bus meters would cost a tagged lookup per delivery batch; the node counts deliveries itself.
+    // Event-bus meters would cost a tagged lookup per delivery batch; the node counts deliveries itself. As many
+    // event loops as server verticles: the Redis link's loop then hosts sessions too, which take its pushes in place.
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+        .with(new VertxOptions().setEventLoopPoolSize(options.getInstances()).setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
             .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .build();

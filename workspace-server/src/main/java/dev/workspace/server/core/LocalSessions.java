@@ -1,8 +1,11 @@
 package dev.workspace.server.core;
 
 import dev.workspace.model.SubscriptionTrie;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * the local sessions that should receive it and sends one {@link DeliveryBatch} per event loop over the event bus.
  * Workspace-wide events (presence, broadcasts) find their receivers through an index of the sessions' patterns, so
  * a connect or disconnect costs work for the sessions interested in it, not for every session.
+ * A broker that dispatches all of a stream from one thread ({@link #dispatchInPlace}) hands the batch of the event
+ * loop it runs on to that loop's sessions at once, without a task and a wake-up through the event bus.
  * Thread-safe: sessions on every event loop register here, and brokers dispatch from any thread.
  */
 public final class LocalSessions implements DeliverySink {
@@ -28,6 +33,7 @@ public final class LocalSessions implements DeliverySink {
   private final Map<String, Set<SessionRef>> channelMembers = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> joined = new ConcurrentHashMap<>();
   private final Map<String, InterestIndex> interestByWorkspace = new ConcurrentHashMap<>();
+  private final Map<String, Host> hosts = new ConcurrentHashMap<>();
   private volatile Broker broker;
 
   /**
@@ -35,6 +41,32 @@ public final class LocalSessions implements DeliverySink {
    */
   public LocalSessions(EventBus eventBus) {
     this.eventBus = eventBus;
+  }
+
+  /** The sessions of one event loop, as their host takes batches there. */
+  private record Host(ContextInternal context, Handler<DeliveryBatch> handler) {
+  }
+
+  /**
+   * Names the event loop whose sessions take the batches sent to an address, so that a batch dispatched in place
+   * on that loop's thread is handed to {@code handler} there at once. Without it, every batch for the address
+   * travels over the event bus.
+   *
+   * @param address the event-bus address the host consumes
+   * @param context the host's event-loop context
+   * @param handler what the host's consumer does with a batch, run on {@code context}
+   */
+  public void host(String address, Context context, Handler<DeliveryBatch> handler) {
+    hosts.put(address, new Host((ContextInternal) context, handler));
+  }
+
+  /**
+   * Forgets a host named with {@link #host}: batches for its address travel over the event bus again.
+   *
+   * @param address the address
+   */
+  public void unhost(String address) {
+    hosts.remove(address);
   }
 
   /** @param broker told when this node gains or loses receivers for an audience */
@@ -213,6 +245,21 @@ public final class LocalSessions implements DeliverySink {
    */
   @Override
   public void dispatch(Delivery d) {
+    route(d, false);
+  }
+
+  /**
+   * Sends a delivery as {@link #dispatch} does, but hands the batch for the sessions of the calling thread's event
+   * loop to them at once (see {@link DeliverySink#dispatchInPlace}).
+   *
+   * @param d the delivery
+   */
+  @Override
+  public void dispatchInPlace(Delivery d) {
+    route(d, true);
+  }
+
+  private void route(Delivery d, boolean inPlace) {
     long now = System.nanoTime();
     Map<String, List<SessionRef>> byAddress = new HashMap<>(4);
     switch (d.audience().kind()) {
@@ -249,9 +296,21 @@ public final class LocalSessions implements DeliverySink {
     }
     String stream = d.stream() == null ? null : d.stream().toString();
     EventKind kind = EventKind.of(d);
+    Host here = null;
+    DeliveryBatch hereBatch = null;
     for (Map.Entry<String, List<SessionRef>> e : byAddress.entrySet()) {
-      eventBus.send(e.getKey(), new DeliveryBatch(stream, d.offset(), d.frame(), e.getValue(), kind, now),
-          deliveryOptions);
+      DeliveryBatch batch = new DeliveryBatch(stream, d.offset(), d.frame(), e.getValue(), kind, now);
+      Host h = inPlace ? hosts.get(e.getKey()) : null;
+      if (h != null && h.context().inThread()) {
+        here = h;
+        hereBatch = batch;
+      } else {
+        eventBus.send(e.getKey(), batch, deliveryOptions);
+      }
+    }
+    if (here != null) {
+      // After the other loops' batches are on their way, so that they work meanwhile.
+      here.context().dispatch(hereBatch, here.handler());
     }
   }
 

@@ -109,6 +109,11 @@ public final class WorkspaceCore {
     return nodeId;
   }
 
+  /** @return this node's sessions, indexed for delivery */
+  public LocalSessions localSessions() {
+    return sessions;
+  }
+
   /**
    * Checks the attachments of every event published from now on; without it, an event that names attachments
    * is refused with {@code not_found}.

@@ -50,14 +50,37 @@ record Inbound(char kind, String workspace, Audience audience, StreamKey stream,
   }
 
   /**
+   * The routing fields of the last message parsed (kind to stream), as its header bytes: the messages of one
+   * stream repeat them, so they are decoded once and the same objects serve every later message of the stream.
+   * Immutable; shared by whichever threads parse.
+   */
+  private record Route(byte[] bytes, String workspace, Audience audience, StreamKey stream) {
+  }
+
+  /** The same for one later field of the header (event name, source, origin, epoch). */
+  private record Field(byte[] bytes, String text) {
+  }
+
+  private static volatile Route lastRoute;
+  private static final Field[] LAST_FIELDS = new Field[11];
+
+  /**
    * @param message a message as published
    * @return it parsed
    * @throws IllegalArgumentException when it is not one
    */
   static Inbound parse(byte[] message) {
     int nl = -1;
+    int[] tabs = new int[10];
+    int n = 0;
     for (int i = 0; i < message.length; i++) {
-      if (message[i] == '\n') {
+      byte b = message[i];
+      if (b == '\t') {
+        if (n == tabs.length) {
+          throw new IllegalArgumentException("bad header: more than 11 fields");
+        }
+        tabs[n++] = i;
+      } else if (b == '\n') {
         nl = i;
         break;
       }
@@ -65,15 +88,56 @@ record Inbound(char kind, String workspace, Audience audience, StreamKey stream,
     if (nl < 0) {
       throw new IllegalArgumentException("no header line");
     }
-    String[] f = new String(message, 0, nl, StandardCharsets.UTF_8).split("\t", -1);
-    if (f.length != 11 || f[0].length() != 1) {
-      throw new IllegalArgumentException("bad header: " + f.length + " fields");
+    if (n != 10 || tabs[0] != 1) {
+      throw new IllegalArgumentException("bad header: " + (n + 1) + " fields");
     }
-    Audience audience = new Audience(kindOf(f[2]), f[3]);
-    StreamKey stream = f[4].equals("-") ? null : StreamKey.parse(f[4]);
+    Route route = lastRoute;
+    int routeEnd = tabs[4];
+    if (route == null || !Arrays.equals(route.bytes, 0, route.bytes.length, message, 2, routeEnd)) {
+      String[] f = new String(message, 2, routeEnd - 2, StandardCharsets.UTF_8).split("\t", -1);
+      if (f.length != 4) {
+        throw new IllegalArgumentException("bad header routing fields");
+      }
+      Audience audience = new Audience(kindOf(f[1]), f[2]);
+      StreamKey stream = f[3].equals("-") ? null : StreamKey.parse(f[3]);
+      route = new Route(Arrays.copyOfRange(message, 2, routeEnd), f[0], audience, stream);
+      lastRoute = route;
+    }
+    String epoch = field(message, 9, tabs[8] + 1, tabs[9]);
     byte[] frame = Arrays.copyOfRange(message, nl + 1, message.length);
-    return new Inbound(f[0].charAt(0), f[1], audience, stream, f[5], f[6], f[7].equals("1"), f[8],
-        f[9].equals("-") ? null : f[9], Long.parseLong(f[10]), frame);
+    return new Inbound((char) message[0], route.workspace, route.audience, route.stream,
+        field(message, 5, tabs[4] + 1, tabs[5]), field(message, 6, tabs[5] + 1, tabs[6]),
+        tabs[7] - tabs[6] == 2 && message[tabs[6] + 1] == '1', field(message, 8, tabs[7] + 1, tabs[8]),
+        epoch.equals("-") ? null : epoch, offset(message, tabs[9] + 1, nl), frame);
+  }
+
+  private static String field(byte[] message, int index, int from, int to) {
+    Field last = LAST_FIELDS[index];
+    if (last != null && Arrays.equals(last.bytes, 0, last.bytes.length, message, from, to)) {
+      return last.text;
+    }
+    Field f = new Field(Arrays.copyOfRange(message, from, to), new String(message, from, to - from,
+        StandardCharsets.UTF_8));
+    LAST_FIELDS[index] = f;
+    return f.text;
+  }
+
+  private static long offset(byte[] message, int from, int to) {
+    if (to - from == 2 && message[from] == '-' && message[from + 1] == '1') {
+      return -1;
+    }
+    if (from == to || to - from > 18) {
+      throw new IllegalArgumentException("bad offset");
+    }
+    long v = 0;
+    for (int i = from; i < to; i++) {
+      int d = message[i] - '0';
+      if (d < 0 || d > 9) {
+        throw new IllegalArgumentException("bad offset");
+      }
+      v = v * 10 + d;
+    }
+    return v;
   }
 
   /** @return the delivery for this node's sessions */

@@ -316,7 +316,7 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
     if (m.stream() != null) {
       onStreamEvent(m);
     } else {
-      sink.dispatch(m.delivery());
+      toSessions(m.delivery());
     }
   }
 
@@ -354,7 +354,19 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
   /** Hands a stream event to this node's sessions, but for this node's notices about its own traffic. */
   private void deliver(Inbound m) {
     if (m.kind() != Inbound.NOTICE || !m.origin().equals(nodeId)) {
-      sink.dispatch(m.delivery());
+      toSessions(m.delivery());
+    }
+  }
+
+  /**
+   * Every delivery of a stream that carries an offset is dispatched from the link's thread (pushes, read-backs
+   * and notices), so the sessions on that thread's event loop take it in place.
+   */
+  private void toSessions(Delivery d) {
+    if (link.onLinkThread()) {
+      sink.dispatchInPlace(d);
+    } else {
+      sink.dispatch(d);
     }
   }
 
@@ -482,7 +494,7 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
 
   private void deliverNotice(String workspace, Audience audience, ObjectNode payload) {
     Event e = gapEvent(audience, payload);
-    sink.dispatch(new Delivery(workspace, audience, null, -1, GAP, Ids.SYSTEM, false,
+    toSessions(new Delivery(workspace, audience, null, -1, GAP, Ids.SYSTEM, false,
         codec.encodeBytes(new Frame.Deliver(e))));
   }
 

@@ -235,6 +235,12 @@ final class RedisLink {
     return context;
   }
 
+  /** @return whether the calling thread is the event loop of the link's context */
+  boolean onLinkThread() {
+    Context c = context;
+    return c != null && ((io.vertx.core.internal.ContextInternal) c).inThread();
+  }
+
   // ------------------------------------------------------------------ commands
 
   /**

@@ -16,7 +16,8 @@ import java.util.UUID;
 
 /**
  * The sessions of one event loop, whatever their transports: it opens them, hands each {@link DeliveryBatch} that
- * reaches its event-bus address to the sessions it names (a closed session takes nothing), and closes them all
+ * reaches its event-bus address, or that the node's fan-out hands it in place on this loop, to the sessions it
+ * names (a closed session takes nothing), and closes them all
  * when the event loop stops. Every face on that event loop (the WebSocket
  * edge, a gateway without a socket) opens its sessions here.
  *
@@ -55,20 +56,26 @@ public final class SessionHost {
    * @return completes when the consumer is registered
    */
   public Future<Void> start(Vertx vertx) {
-    consumer = vertx.eventBus().localConsumer(address, msg -> {
-      DeliveryBatch batch = msg.body();
-      int took = 0;
-      for (SessionRef receiver : batch.receivers()) {
-        if (receiver instanceof Session s) {
-          s.deliver(batch);
-          took++;
-        }
-      }
-      if (took > 0) {
-        metrics.delivered(batch.kind(), took, System.nanoTime() - batch.dispatchedNanos());
-      }
-    });
+    consumer = vertx.eventBus().localConsumer(address, msg -> deliver(msg.body()));
+    io.vertx.core.Context here = Vertx.currentContext();
+    if (here != null && here.isEventLoopContext()) {
+      core.localSessions().host(address, here, this::deliver);
+    }
     return consumer.completion();
+  }
+
+  /** Hands a batch to the sessions it names; on the host's event loop, from the event bus or in place. */
+  private void deliver(DeliveryBatch batch) {
+    int took = 0;
+    for (SessionRef receiver : batch.receivers()) {
+      if (receiver instanceof Session s) {
+        s.deliver(batch);
+        took++;
+      }
+    }
+    if (took > 0) {
+      metrics.delivered(batch.kind(), took, System.nanoTime() - batch.dispatchedNanos());
+    }
   }
 
   /**
@@ -115,6 +122,7 @@ public final class SessionHost {
 
   /** @return completes when the delivery consumer is unregistered */
   public Future<Void> stop() {
+    core.localSessions().unhost(address);
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
