@@ -1,6 +1,7 @@
 package dev.workspace.server.edge;
 
 import io.netty.channel.SingleThreadIoEventLoop;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
@@ -12,16 +13,26 @@ import java.util.List;
  * first write to a quiet channel schedules one flush of every channel written since, to run once the loop has
  * finished the current turn's reads and tasks (Netty's after-iteration tasks; on an executor without them, a task
  * queued behind those already waiting). A lone frame therefore still leaves at the end of the turn that wrote it,
- * with no wait for more, while a burst of deliveries costs one system call per channel, not per frame.
+ * with no wait for more, while a burst of deliveries costs one system call per channel, not per frame. When tasks
+ * are already waiting on the loop as the flush comes due (deliveries handed over from another loop), the flush
+ * goes behind them, at most {@link #MAX_DEFERRALS} times in a row.
  *
  * <p>One instance per event-loop thread ({@link #current}); confined to that thread.
  */
 final class OutboundFlusher implements Runnable {
   private static final FastThreadLocal<OutboundFlusher> LOCAL = new FastThreadLocal<>();
 
+  /**
+   * How many times in a row the flush lets tasks already waiting on the loop run first, so that deliveries handed
+   * over from another loop in a stream leave together: 2. A flush waits only for tasks already queued, never for
+   * more to come, so a lone frame on a quiet loop still leaves at the end of its turn.
+   */
+  static final int MAX_DEFERRALS = 2;
+
   private final EventExecutor loop;
   private final List<FrameWriter> dirty = new ArrayList<>();
   private boolean scheduled;
+  private int deferrals;
 
   private OutboundFlusher(EventExecutor loop) {
     this.loop = loop;
@@ -55,6 +66,12 @@ final class OutboundFlusher implements Runnable {
 
   @Override
   public void run() {
+    if (deferrals < MAX_DEFERRALS && loop instanceof SingleThreadEventExecutor ex && ex.pendingTasks() > 0) {
+      deferrals++;
+      loop.execute(this);
+      return;
+    }
+    deferrals = 0;
     scheduled = false;
     for (int i = 0; i < dirty.size(); i++) {
       dirty.get(i).flushNow();

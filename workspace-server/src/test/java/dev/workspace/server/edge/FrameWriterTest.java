@@ -179,6 +179,54 @@ class FrameWriterTest {
   }
 
   @Test
+  void aFlushDueWhileTasksWaitGoesBehindThemAndTakesTheirFrames() throws Exception {
+    serve();
+    Flushes flushes = new Flushes();
+    Channel ch = connect(flushes);
+    FrameWriter writer = onLoop(ch, () -> new FrameWriter(ch.pipeline().lastContext(), 1 << 20));
+    io.netty.channel.SingleThreadIoEventLoop loop = (io.netty.channel.SingleThreadIoEventLoop) ch.eventLoop();
+    ch.eventLoop().execute(() -> {
+      // Runs after this turn's tasks and before the flush: queues a task the flush will find waiting.
+      loop.executeAfterEventLoopIteration(() -> loop.execute(() -> assertTrue(writer.write(bytes("{\"n\":2}")))));
+      assertTrue(writer.write(bytes("{\"n\":1}")));
+    });
+    assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), take(2));
+    assertEquals(1, (int) onLoop(ch, () -> flushes.count), "the waiting task's frame left with the same flush");
+    assertNull(received.poll());
+  }
+
+  @Test
+  void aFlushGoesBehindWaitingTasksOnlyABoundedNumberOfTimes() throws Exception {
+    serve();
+    Flushes flushes = new Flushes();
+    Channel ch = connect(flushes);
+    FrameWriter writer = onLoop(ch, () -> new FrameWriter(ch.pipeline().lastContext(), 1 << 20));
+    java.util.concurrent.CompletableFuture<Integer> flushesWhenBusyEnded = new java.util.concurrent.CompletableFuture<>();
+    io.netty.channel.SingleThreadIoEventLoop loop = (io.netty.channel.SingleThreadIoEventLoop) ch.eventLoop();
+    Runnable busy = new Runnable() {
+      int turns;
+
+      @Override
+      public void run() {
+        if (++turns < 50) {
+          loop.execute(this);
+        } else {
+          flushesWhenBusyEnded.complete(flushes.count);
+        }
+      }
+    };
+    loop.execute(() -> {
+      // From the end of this turn on, a task is always waiting when the flush comes due.
+      loop.executeAfterEventLoopIteration(() -> loop.execute(busy));
+      assertTrue(writer.write(bytes("{\"n\":1}")));
+    });
+    assertEquals(1, (int) flushesWhenBusyEnded.get(10, TimeUnit.SECONDS),
+        "a loop that always has a task waiting still flushes within " + OutboundFlusher.MAX_DEFERRALS + " deferrals");
+    assertEquals(List.of("{\"n\":1}"), take(1));
+    assertNull(received.poll());
+  }
+
+  @Test
   void onAPlainExecutorALoneFrameIsFlushedByTheNextTask() throws Exception {
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
     group = new DefaultEventLoopGroup(1);
