@@ -11,6 +11,7 @@ RUN useradd --system --uid 10001 --home-dir /app workspace
 WORKDIR /app
 COPY --from=build /src/workspace-cli/target/workspace-cli-0.1.0-SNAPSHOT.jar /app/workspace.jar
 COPY --from=build /src/workspace-cli/target/lib /app/lib
+COPY scripts/server-jvm.options /app/jvm.options
 USER workspace
 ENV WORKSPACE_HOST=0.0.0.0 WORKSPACE_PORT=8700 WORKSPACE_LOG_FORMAT=json
 EXPOSE 8700
@@ -19,5 +20,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["java", "-cp", "/app/workspace.jar:/app/lib/*", "dev.workspace.cli.HealthCheck", "http://127.0.0.1:8700/health"]
 # SIGTERM drains (see docs/PROTOCOL.md, Graceful shutdown); give it more than the drain timeout (10 s).
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/workspace.jar"]
+# The node's JVM options are those of scripts/run-server (scripts/server-jvm.options: heap at most 1 GiB, sized to
+# stay near its live set); WORKSPACE_JAVA_OPTS adds to them or overrides them, e.g. -e WORKSPACE_JAVA_OPTS=-Xmx4g.
+ENTRYPOINT ["sh", "-c", "exec java @/app/jvm.options $WORKSPACE_JAVA_OPTS -jar /app/workspace.jar \"$@\"", "workspace"]
 CMD ["server"]

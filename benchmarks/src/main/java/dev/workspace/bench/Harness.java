@@ -150,7 +150,8 @@ public final class Harness {
         }
       }
     }
-    Path report = Report.write(out, env, settings, results, failures, profileSummary);
+    Path report = Report.write(out, env, settings, results, failures, profileSummary,
+        Servers.workspaceJvm(root));
     System.out.println("wrote " + report);
     return report;
   }

@@ -27,7 +27,7 @@ final class Report {
   }
 
   static Path write(Path dir, Environment env, Settings s, Results results, List<String> failures,
-      Profile.Summary profile)
+      Profile.Summary profile, List<String> workspaceJvm)
       throws IOException {
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(dir.resolve("bench"));
@@ -63,7 +63,7 @@ final class Report {
     md.append("| JVM (load generator and workspace server) | ").append(env.java).append(" |\n");
     md.append("| NATS | ").append(env.nats).append(" (Debian package), TCP and WebSocket listeners, defaults otherwise |\n");
     md.append("| Redis | ").append(env.redis).append(" (Debian package), no persistence |\n");
-    md.append("| workspace server | `java ").append(String.join(" ", Servers.WORKSPACE_JVM))
+    md.append("| workspace server | `java ").append(String.join(" ", workspaceJvm))
         .append(" -jar workspace-server.jar ").append(String.join(" ", Servers.WORKSPACE_FLAGS))
         .append("`, one event loop per core").append(" |\n");
     md.append("| clients | Vert.x WebSocket client with raw workspace frames; NATS text protocol over a Vert.x ")

@@ -24,8 +24,26 @@ record Servers(ServerProcess workspace, int workspacePort, ServerProcess nats, i
   static final List<String> WORKSPACE_FLAGS = List.of("--host", "127.0.0.1", "--max-frames-per-second", "0",
       "--max-subscriptions", "1000", "--log-level", "warn");
 
-  /** JVM options of every workspace node. */
-  static final List<String> WORKSPACE_JVM = List.of("-Xms256m", "-Xmx1g");
+  /** Where the JVM options of every workspace node are, relative to the repository: those of the launchers. */
+  static final String WORKSPACE_JVM_FILE = "scripts/server-jvm.options";
+
+  /**
+   * @param root the repository
+   * @return the JVM options every workspace node gets: the launchers' ({@code scripts/server-jvm.options}, one or
+   *     more options a line, {@code #} starts a comment)
+   * @throws IOException if the file cannot be read
+   */
+  static List<String> workspaceJvm(Path root) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String line : Files.readAllLines(root.resolve(WORKSPACE_JVM_FILE))) {
+      int hash = line.indexOf('#');
+      String options = (hash < 0 ? line : line.substring(0, hash)).trim();
+      if (!options.isEmpty()) {
+        out.addAll(List.of(options.split("\\s+")));
+      }
+    }
+    return out;
+  }
 
   static Servers start(Path root, Path work, List<ServerProcess> started, Path jfr) throws IOException {
     Path jar = root.resolve("workspace-server/target/workspace-server-0.1.0-SNAPSHOT.jar");
@@ -46,7 +64,8 @@ record Servers(ServerProcess workspace, int workspacePort, ServerProcess nats, i
     started.add(nats);
 
     int port = ServerProcess.freePort();
-    List<String> cmd = new ArrayList<>(java());
+    List<String> jvm = workspaceJvm(root);
+    List<String> cmd = new ArrayList<>(java(jvm));
     if (jfr != null) {
       cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
     }
@@ -60,21 +79,21 @@ record Servers(ServerProcess workspace, int workspacePort, ServerProcess nats, i
         work.resolve("cluster-redis.log"), clusterRedisPort);
     started.add(clusterRedis);
     int aPort = ServerProcess.freePort();
-    ServerProcess a = ServerProcess.start("node a", node(jar, aPort, clusterRedisPort, "bench-a", null),
+    ServerProcess a = ServerProcess.start("node a", node(jvm, jar, aPort, clusterRedisPort, "bench-a", null),
         work.resolve("node-a.log"), aPort);
     started.add(a);
     int bPort = ServerProcess.freePort();
-    ServerProcess b = ServerProcess.start("node b", node(jar, bPort, clusterRedisPort, "bench-b",
+    ServerProcess b = ServerProcess.start("node b", node(jvm, jar, bPort, clusterRedisPort, "bench-b",
         jfr == null ? null : nodeBRecording(jfr)), work.resolve("node-b.log"), bPort);
     started.add(b);
     return new Servers(workspace, port, nats, natsPort, natsWsPort, redis, redisPort, clusterRedis,
         clusterRedisPort, a, aPort, b, bPort);
   }
 
-  private static List<String> java() {
+  private static List<String> java(List<String> jvm) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(WORKSPACE_JVM);
+    cmd.addAll(jvm);
     return cmd;
   }
 
@@ -87,8 +106,8 @@ record Servers(ServerProcess workspace, int workspacePort, ServerProcess nats, i
     return jfr.resolveSibling("node-b.jfr");
   }
 
-  private static List<String> node(Path jar, int port, int redisPort, String id, Path jfr) {
-    List<String> cmd = new ArrayList<>(java());
+  private static List<String> node(List<String> jvm, Path jar, int port, int redisPort, String id, Path jfr) {
+    List<String> cmd = new ArrayList<>(java(jvm));
     if (jfr != null) {
       cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
     }

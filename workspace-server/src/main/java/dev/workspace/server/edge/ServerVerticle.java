@@ -2,6 +2,7 @@ package dev.workspace.server.edge;
 
 import dev.workspace.model.CloseCodes;
 import dev.workspace.model.ErrorCode;
+import dev.workspace.model.Frame;
 import dev.workspace.model.FrameCodec;
 import dev.workspace.model.ProtocolException;
 import dev.workspace.server.ServerOptions;
@@ -38,6 +39,8 @@ public final class ServerVerticle extends VerticleBase {
 
   private final ServerOptions options;
   private final FrameCodec codec;
+  /** The ping frame every open session is sent, encoded once for all of them. */
+  private final byte[] ping;
   private final WorkspaceCore core;
   private final ServerMetrics metrics;
   private final Authenticator authenticator;
@@ -67,6 +70,7 @@ public final class ServerVerticle extends VerticleBase {
     this.mcp = mcp;
     this.options = options;
     this.codec = codec;
+    this.ping = codec.encodeBytes(new Frame.Ping(null));
     this.core = core;
     this.metrics = metrics;
     this.authenticator = authenticator;
@@ -217,7 +221,7 @@ public final class ServerVerticle extends VerticleBase {
 
   private void accept(ServerWebSocketHandshake h, String queryWorkspace, Authenticator.Identity identity) {
     h.accept().onSuccess(ws -> {
-      WebSocketTransport transport = new WebSocketTransport(options, codec, metrics, ws, context);
+      WebSocketTransport transport = new WebSocketTransport(options, ping, metrics, ws, context);
       transport.attach(sessions.open(transport, queryWorkspace, identity));
     });
   }

@@ -1,13 +1,12 @@
 package dev.workspace.server.edge;
 
 import dev.workspace.model.CloseCodes;
-import dev.workspace.model.Frame;
-import dev.workspace.model.FrameCodec;
 import dev.workspace.server.ServerOptions;
 import dev.workspace.server.logging.LogIds;
 import dev.workspace.server.session.Session;
 import dev.workspace.server.session.Transport;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -41,7 +40,7 @@ final class WebSocketTransport implements Transport {
   private long lastSeen = System.nanoTime();
   private long pingTimer = -1;
 
-  WebSocketTransport(ServerOptions options, FrameCodec codec, ServerMetrics metrics, ServerWebSocket socket,
+  WebSocketTransport(ServerOptions options, byte[] ping, ServerMetrics metrics, ServerWebSocket socket,
       Context context) {
     this.options = options;
     this.metrics = metrics;
@@ -49,9 +48,15 @@ final class WebSocketTransport implements Transport {
     this.context = context;
     this.vertx = context.owner();
     this.remote = String.valueOf(socket.remoteAddress());
-    this.ping = codec.encodeBytes(new Frame.Ping(null));
-    this.out = new FrameWriter(((WebSocketInternal) socket).channelHandlerContext(), options.getOutboundQueueBytes());
+    this.ping = ping;
+    io.netty.channel.ChannelHandlerContext channel = ((WebSocketInternal) socket).channelHandlerContext();
+    this.out = new FrameWriter(channel, options.getOutboundQueueBytes());
     this.queued = out::queuedBytes;
+    // The HTTP server's idle timeout is for keep-alive connections; a WebSocket has the handshake timeout until
+    // connect and pings after it, so its connection drops the idle timer (a handler and a task per connection).
+    if (channel.pipeline().get(IdleStateHandler.class) != null) {
+      channel.pipeline().remove(IdleStateHandler.class);
+    }
   }
 
   /**

@@ -24,9 +24,10 @@ public final class StreamGate {
   private final long maxHeldBytes;
   private final Map<String, List<Held>> held = new ConcurrentHashMap<>();
   private final Map<String, Long> lastOffsets = new HashMap<>();
-  private final List<byte[]> beforeOpen = new ArrayList<>();
+  private final ArrayList<byte[]> beforeOpen = new ArrayList<>();
   private long heldBytes;
-  private final java.util.ArrayDeque<Paced> paced = new java.util.ArrayDeque<>();
+  /** The replays being written, oldest first; most sessions replay one stream at a time, so it starts small. */
+  private final java.util.ArrayDeque<Paced> paced = new java.util.ArrayDeque<>(2);
   private boolean pumping;
   private boolean open;
 
@@ -225,6 +226,7 @@ public final class StreamGate {
       ok = ok && out.test(frame);
     }
     beforeOpen.clear();
+    beforeOpen.trimToSize();
     return ok;
   }
 

@@ -14,8 +14,10 @@ import java.util.Set;
  */
 final class Subscriptions {
   private final SessionLimits limits;
-  private final Set<String> patterns = new LinkedHashSet<>();
-  private volatile SubscriptionTrie<Boolean> trie = new SubscriptionTrie<>();
+  /** The trie before the first {@link #set}: empty, never changed, shared by every session. */
+  private static final SubscriptionTrie<Boolean> NONE = new SubscriptionTrie<>();
+
+  private volatile SubscriptionTrie<Boolean> trie = NONE;
   private volatile List<String> snapshot = List.of();
   private volatile Verdict verdict;
 
@@ -51,14 +53,12 @@ final class Subscriptions {
   /** Replaces every pattern, already checked against the limits. */
   void set(Collection<String> next) {
     List<String> copy = List.copyOf(new LinkedHashSet<>(next));
-    patterns.clear();
-    patterns.addAll(copy);
-    trie = SubscriptionTrie.of(patterns);
+    trie = SubscriptionTrie.of(copy);
     snapshot = copy;
   }
 
   AckResult.Subscriptions add(List<String> add) {
-    Set<String> next = new LinkedHashSet<>(patterns);
+    Set<String> next = new LinkedHashSet<>(snapshot);
     next.addAll(add);
     limits.checkPatterns(add, next.size());
     set(next);
@@ -69,7 +69,7 @@ final class Subscriptions {
     for (String p : remove) {
       limits.checkPattern(p);
     }
-    Set<String> next = new LinkedHashSet<>(patterns);
+    Set<String> next = new LinkedHashSet<>(snapshot);
     next.removeAll(remove);
     set(next);
     return new AckResult.Subscriptions(patterns());
