@@ -1,27 +1,44 @@
 package dev.workspace.server.edge;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 
 /**
  * Writes already-encoded text messages to one WebSocket's channel, bypassing the per-frame flush, future and
- * listener of the Vert.x write path: each frame goes to the channel with a void promise and the channel is flushed
- * by its loop's {@link OutboundFlusher} at the end of the turn, or at once when {@link #FLUSH_BYTES} are waiting.
- * The bytes queued for the channel (written and not yet taken by the socket) are Netty's own count, so the bound
- * that cuts off a slow consumer needs no bookkeeping per frame.
+ * listener of the Vert.x write path. The frames one loop turn writes to a connection are framed straight into one
+ * pending direct buffer, which goes down the channel's pipeline as a single write when its loop's
+ * {@link OutboundFlusher} flushes at the end of the turn, or at once when {@link #FLUSH_BYTES} are waiting: a frame
+ * costs a copy of its bytes, not a pipeline walk, an outbound-buffer entry and a buffer object of its own. The
+ * bytes counted against the outbound bound are those pending here plus those written and not yet taken by the
+ * socket (Netty's own count).
  *
- * <p>Confined to the channel's event loop. Frames are sent unmasked and uncompressed, as a server may.
+ * <p>Anything else written to the channel (the close frame) must come after {@link #flushNow} so it does not
+ * overtake what is pending. Confined to the channel's event loop. Frames are sent unmasked and uncompressed, as a
+ * server may.
  */
 final class FrameWriter {
   /** Bytes written but not flushed after which the channel is flushed without waiting for the turn to end: 64 KiB. */
   static final int FLUSH_BYTES = 64 * 1024;
 
+  /** The smallest pending buffer taken for a turn's frames: 1 KiB (about seven 128-byte deliveries). */
+  static final int PENDING_BYTES = 1024;
+
+  /**
+   * Where pending buffers come from: Netty's pooled allocator, whose buffers lend the socket their cached NIO view
+   * (the channel's own allocator makes a new view object for every buffer written).
+   */
+  private static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
+
   private final ChannelHandlerContext ctx;
   private final Channel channel;
   private final OutboundFlusher flusher;
   private final long maxQueuedBytes;
+  private ByteBuf pending;
+  private int lastTurnBytes;
   private boolean flushPending;
   private int unflushed;
 
@@ -39,19 +56,12 @@ final class FrameWriter {
   /**
    * Queues one text message for the socket.
    *
-   * @param payload UTF-8 JSON; the same array written to several channels in one turn is framed once
+   * @param payload UTF-8 JSON
    * @return {@code false} if the channel's queue would pass the bound (nothing was written); {@code true} otherwise,
    *     also when the channel is already closed and the frame was dropped
    */
   boolean write(byte[] payload) {
-    if (!channel.isActive()) {
-      return true;
-    }
-    if (!room(payload.length)) {
-      return false;
-    }
-    queue(flusher.frame(ctx.alloc(), payload));
-    return true;
+    return queue(TextFrames.TEXT, payload);
   }
 
   /**
@@ -61,13 +71,32 @@ final class FrameWriter {
    * @return as {@link #write}
    */
   boolean writePong(byte[] payload) {
+    return queue(TextFrames.PONG, payload);
+  }
+
+  private boolean queue(int firstByte, byte[] payload) {
     if (!channel.isActive()) {
       return true;
     }
-    if (!room(payload.length)) {
+    int size = TextFrames.size(payload.length);
+    if (!room(size)) {
       return false;
     }
-    queue(TextFrames.encode(ctx.alloc(), TextFrames.PONG, payload));
+    if (pending != null && pending.writableBytes() < size) {
+      int grown = Math.min(FLUSH_BYTES, 2 * pending.capacity());
+      ctx.write(pending, ctx.voidPromise());
+      pending = ALLOC.directBuffer(Math.max(size, grown));
+    } else if (pending == null) {
+      pending = ALLOC.directBuffer(Math.max(size, Math.max(PENDING_BYTES, lastTurnBytes)));
+    }
+    TextFrames.write(pending, firstByte, payload);
+    unflushed += size;
+    if (unflushed >= FLUSH_BYTES) {
+      flushNow();
+    } else if (!flushPending) {
+      flushPending = true;
+      flusher.flushLater(this);
+    }
     return true;
   }
 
@@ -79,21 +108,11 @@ final class FrameWriter {
     if (queuedBytes() + size <= maxQueuedBytes) {
       return true;
     }
+    flushPending = false;
+    writePending();
     unflushed = 0;
     ctx.flush();
     return queuedBytes() + size <= maxQueuedBytes;
-  }
-
-  private void queue(ByteBuf frame) {
-    int size = frame.readableBytes();
-    ctx.write(frame, ctx.voidPromise());
-    unflushed += size;
-    if (unflushed >= FLUSH_BYTES) {
-      flushNow();
-    } else if (!flushPending) {
-      flushPending = true;
-      flusher.flushLater(this);
-    }
   }
 
   /**
@@ -105,8 +124,9 @@ final class FrameWriter {
       written.run();
       return;
     }
+    writePending();
     unflushed = 0;
-    ctx.writeAndFlush(flusher.frame(ctx.alloc(), payload)).addListener(f -> written.run());
+    ctx.writeAndFlush(TextFrames.encode(ctx.alloc(), payload)).addListener(f -> written.run());
   }
 
   /** @return whether the channel takes more without passing its high-water mark (and is open) */
@@ -114,17 +134,33 @@ final class FrameWriter {
     return channel.isActive() && channel.isWritable();
   }
 
-  /** @return bytes written to the channel and not yet taken by the socket */
+  /** @return bytes queued for the channel (pending here, or written to it) and not yet taken by the socket */
   long queuedBytes() {
     ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-    return out == null ? 0 : out.totalPendingWriteBytes();
+    long written = out == null ? 0 : out.totalPendingWriteBytes();
+    return pending == null ? written : written + pending.readableBytes();
   }
 
+  /** Writes what is pending to the channel and flushes it; what a closed channel can no longer take is let go. */
   void flushNow() {
     flushPending = false;
+    writePending();
     if (unflushed > 0) {
+      lastTurnBytes = Math.min(FLUSH_BYTES, unflushed);
       unflushed = 0;
       ctx.flush();
+    }
+  }
+
+  private void writePending() {
+    ByteBuf p = pending;
+    if (p != null) {
+      pending = null;
+      if (channel.isActive()) {
+        ctx.write(p, ctx.voidPromise());
+      } else {
+        p.release();
+      }
     }
   }
 }

@@ -1,7 +1,5 @@
 package dev.workspace.server.edge;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -16,10 +14,6 @@ import java.util.List;
  * queued behind those already waiting). A lone frame therefore still leaves at the end of the turn that wrote it,
  * with no wait for more, while a burst of deliveries costs one system call per channel, not per frame.
  *
- * <p>It also keeps the WebSocket encoding of the frame written last on this loop, so a delivery fanned out to many
- * channels is framed once and every receiver writes a view of the same direct buffer. The cached frame is let go
- * when the flush task runs.
- *
  * <p>One instance per event-loop thread ({@link #current}); confined to that thread.
  */
 final class OutboundFlusher implements Runnable {
@@ -28,8 +22,6 @@ final class OutboundFlusher implements Runnable {
   private final EventExecutor loop;
   private final List<FrameWriter> dirty = new ArrayList<>();
   private boolean scheduled;
-  private byte[] lastPayload;
-  private ByteBuf lastFrame;
 
   private OutboundFlusher(EventExecutor loop) {
     this.loop = loop;
@@ -61,36 +53,12 @@ final class OutboundFlusher implements Runnable {
     }
   }
 
-  /**
-   * @param alloc where a new frame is allocated
-   * @param payload UTF-8 JSON of a text message
-   * @return a retained view of the whole WebSocket frame for {@code payload}, shared with earlier callers that
-   *     passed the same array in this loop turn; the caller owns (releases or writes) the view
-   */
-  ByteBuf frame(ByteBufAllocator alloc, byte[] payload) {
-    if (payload != lastPayload || lastFrame == null) {
-      release();
-      lastFrame = TextFrames.encode(alloc, payload);
-      lastPayload = payload;
-    }
-    return lastFrame.retainedDuplicate();
-  }
-
   @Override
   public void run() {
     scheduled = false;
-    release();
     for (int i = 0; i < dirty.size(); i++) {
       dirty.get(i).flushNow();
     }
     dirty.clear();
-  }
-
-  private void release() {
-    if (lastFrame != null) {
-      lastFrame.release();
-      lastFrame = null;
-      lastPayload = null;
-    }
   }
 }

@@ -5,8 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 
 /**
  * Frames already-encoded UTF-8 JSON as one final, unmasked, uncompressed WebSocket text frame (RFC 6455 section
- * 5.2), or a pong, in a direct buffer, without decoding it to a string and encoding it again: the same bytes go to every
- * receiver of an event.
+ * 5.2), or a pong, into a direct buffer, without decoding it to a string and encoding it again: the bytes encoded
+ * once per event are copied as they are into each receiver's pending buffer.
  */
 final class TextFrames {
   private TextFrames() {
@@ -22,9 +22,23 @@ final class TextFrames {
   }
 
   static ByteBuf encode(ByteBufAllocator alloc, int firstByte, byte[] utf8) {
+    ByteBuf buf = alloc.directBuffer(size(utf8.length));
+    write(buf, firstByte, utf8);
+    return buf;
+  }
+
+  /**
+   * @param payloadBytes the length of a frame's payload
+   * @return the length of the whole frame: its header (2, 4 or 10 bytes) and the payload
+   */
+  static int size(int payloadBytes) {
+    int header = payloadBytes < 126 ? 2 : payloadBytes <= 0xFFFF ? 4 : 10;
+    return header + payloadBytes;
+  }
+
+  /** Appends one final, unmasked frame of {@code utf8} to {@code buf}, which grows if it must. */
+  static void write(ByteBuf buf, int firstByte, byte[] utf8) {
     int n = utf8.length;
-    int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
-    ByteBuf buf = alloc.directBuffer(header + n);
     buf.writeByte(firstByte);
     if (n < 126) {
       buf.writeByte(n);
@@ -36,6 +50,5 @@ final class TextFrames {
       buf.writeLong(n);
     }
     buf.writeBytes(utf8);
-    return buf;
   }
 }

@@ -187,6 +187,7 @@ final class WebSocketTransport implements Transport {
   @Override
   public void close(short code, String reason) {
     stopPings();
+    out.flushNow();
     socket.close(code, reason);
   }
 

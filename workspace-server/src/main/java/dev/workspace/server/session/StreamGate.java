@@ -21,9 +21,18 @@ public final class StreamGate {
   private record Held(long offset, byte[] frame) {
   }
 
+  /** The last offset sent of one stream, updated in place so a delivery boxes nothing. */
+  private static final class Position {
+    long last;
+
+    Position(long last) {
+      this.last = last;
+    }
+  }
+
   private final long maxHeldBytes;
   private final Map<String, List<Held>> held = new ConcurrentHashMap<>();
-  private final Map<String, Long> lastOffsets = new HashMap<>();
+  private final Map<String, Position> lastOffsets = new HashMap<>();
   private final ArrayList<byte[]> beforeOpen = new ArrayList<>();
   private long heldBytes;
   /** The replays being written, oldest first; most sessions replay one stream at a time, so it starts small. */
@@ -73,11 +82,14 @@ public final class StreamGate {
       buffer.add(new Held(offset, frame));
       return keep(frame);
     }
-    Long last = lastOffsets.get(stream);
-    if (last != null && offset <= last) {
+    Position last = lastOffsets.get(stream);
+    if (last == null) {
+      lastOffsets.put(stream, new Position(offset));
+    } else if (offset <= last.last) {
       return true;
+    } else {
+      last.last = offset;
     }
-    lastOffsets.put(stream, offset);
     return out.test(frame);
   }
 
@@ -113,7 +125,8 @@ public final class StreamGate {
    */
   public boolean release(Replay replay, Predicate<byte[]> wanted, Predicate<byte[]> out,
       java.util.function.BooleanSupplier room) {
-    paced.add(new Paced(replay, wanted, lastOffsets.getOrDefault(replay.stream(), -1L)));
+    Position position = lastOffsets.get(replay.stream());
+    paced.add(new Paced(replay, wanted, position == null ? -1L : position.last));
     return resume(out, room);
   }
 
@@ -174,7 +187,12 @@ public final class StreamGate {
         }
       }
     }
-    lastOffsets.put(stream, last);
+    Position position = lastOffsets.get(stream);
+    if (position == null) {
+      lastOffsets.put(stream, new Position(last));
+    } else {
+      position.last = last;
+    }
     return ok;
   }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.bootstrap.Bootstrap;
@@ -41,15 +40,14 @@ import org.junit.jupiter.api.Test;
  * The write path on Netty's in-memory transport, one I/O event loop as the server runs: frames written in one loop
  * turn, by any of its tasks, leave with one flush at the end of the turn (or one per {@link FrameWriter#FLUSH_BYTES}),
  * a lone frame is flushed at the end of its turn with nothing else written (on a plain executor, by the next task),
- * one payload written
- * to several channels is framed once into one direct buffer, the peer decodes RFC 6455 text frames with Netty's
- * own decoder, and the queue bound refuses a write.
+ * the frames of a turn reach each channel as one direct buffer in the order written, the peer decodes RFC 6455 text
+ * frames with Netty's own decoder, and the queue bound, which counts the frames still pending, refuses a write.
  */
 class FrameWriterTest {
   private EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
   private final LocalAddress address = new LocalAddress("frame-writer-" + UUID.randomUUID());
   private final LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
-  private final List<ByteBuf> buffersSeen = new ArrayList<>();
+  private final List<Integer> buffersSeen = new ArrayList<>();
   private final List<Boolean> direct = new ArrayList<>();
   private final List<Channel> channels = new ArrayList<>();
 
@@ -84,12 +82,13 @@ class FrameWriterTest {
               @Override
               public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 synchronized (buffersSeen) {
-                  buffersSeen.add(((ByteBuf) msg).unwrap());
+                  buffersSeen.add(((ByteBuf) msg).readableBytes());
                   direct.add(((ByteBuf) msg).isDirect());
                 }
                 ctx.fireChannelRead(msg);
               }
-            }, new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder().expectMaskedFrames(false).build()),
+            }, new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder().expectMaskedFrames(false)
+                .maxFramePayloadLength(1 << 20).build()),
                 new SimpleChannelInboundHandler<TextWebSocketFrame>() {
                   @Override
                   protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame f) {
@@ -216,7 +215,7 @@ class FrameWriterTest {
   }
 
   @Test
-  void onePayloadForSeveralChannelsIsFramedOnce() throws Exception {
+  void theFramesOfATurnGoToEachChannelAsOneBuffer() throws Exception {
     serve();
     Channel a = connect(new Flushes());
     Channel b = connect(new Flushes());
@@ -224,14 +223,15 @@ class FrameWriterTest {
     FrameWriter wb = onLoop(b, () -> new FrameWriter(b.pipeline().lastContext(), 1 << 20));
     byte[] payload = bytes("x".repeat(300));
     onLoop(a, () -> {
-      wa.write(payload);
-      wb.write(payload);
+      for (int i = 0; i < 3; i++) {
+        wa.write(payload);
+        wb.write(payload);
+      }
       return null;
     });
-    assertEquals(List.of("x".repeat(300), "x".repeat(300)), take(2));
+    assertEquals(java.util.Collections.nCopies(6, "x".repeat(300)), take(6));
     synchronized (buffersSeen) {
-      assertEquals(2, buffersSeen.size());
-      assertSame(buffersSeen.get(0), buffersSeen.get(1), "both channels wrote views of one buffer");
+      assertEquals(List.of(3 * (4 + 300), 3 * (4 + 300)), buffersSeen, "one buffer per channel for its three frames");
       assertEquals(List.of(true, true), direct);
     }
     byte[] frame = new byte[4 + 300];
@@ -240,6 +240,32 @@ class FrameWriterTest {
     one.release();
     byte[] header = {(byte) 0x81, 126, 1, 44};
     assertArrayEquals(header, java.util.Arrays.copyOf(frame, 4));
+    assertNull(received.poll());
+  }
+
+  @Test
+  void framesOfAllSizesKeepTheirOrderPastThePendingBuffersSize() throws Exception {
+    serve();
+    Flushes flushes = new Flushes();
+    Channel ch = connect(flushes);
+    FrameWriter writer = onLoop(ch, () -> new FrameWriter(ch.pipeline().lastContext(), 1 << 20));
+    List<String> sent = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      sent.add(i + ":" + "z".repeat(i % 7 == 0 ? 3 * FrameWriter.PENDING_BYTES + i : i * 11));
+      if (i == 20) {
+        sent.add("w".repeat(70000));
+      }
+    }
+    onLoop(ch, () -> {
+      for (String s : sent) {
+        assertTrue(writer.write(bytes(s)));
+      }
+      return null;
+    });
+    assertEquals(sent, take(sent.size()));
+    assertEquals(2, (int) onLoop(ch, () -> flushes.count), "at once past 64 KiB, then at the end of the turn");
+    assertEquals(0, (int) onLoop(ch, () -> (int) writer.queuedBytes()));
+    assertNull(received.poll());
   }
 
   @Test
