@@ -11,11 +11,14 @@ public final class NetworkOptions {
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** Whether the web console is served by default. */
   public static final boolean DEFAULT_CONSOLE = true;
+  /** Whether a node's own Vert.x runs on the operating system's native transport (epoll on Linux) by default. */
+  public static final boolean DEFAULT_NATIVE_TRANSPORT = true;
 
   private int port = DEFAULT_PORT;
   private String host = DEFAULT_HOST;
   private int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
   private boolean console = DEFAULT_CONSOLE;
+  private boolean nativeTransport = DEFAULT_NATIVE_TRANSPORT;
 
   /** Options with every default. */
   public NetworkOptions() {
@@ -27,6 +30,7 @@ public final class NetworkOptions {
     this.host = other.host;
     this.instances = other.instances;
     this.console = other.console;
+    this.nativeTransport = other.nativeTransport;
   }
 
   /** @return the listening port (0 picks a free one); default {@value #DEFAULT_PORT} */
@@ -78,6 +82,22 @@ public final class NetworkOptions {
       + "token); false turns it off")
   public NetworkOptions setConsole(boolean console) {
     this.console = console;
+    return this;
+  }
+
+  /**
+   * @return whether a node that starts its own Vert.x runs it on the native transport when the platform has one;
+   *     default {@value #DEFAULT_NATIVE_TRANSPORT}
+   */
+  public boolean isNativeTransport() {
+    return nativeTransport;
+  }
+
+  /** @param nativeTransport whether to run on the native transport (epoll on Linux) when available, else Java NIO */
+  @Setting(name = "native-transport", description = "run on the operating system's native transport (epoll on "
+      + "Linux) when it loads, Java NIO otherwise; false always uses Java NIO")
+  public NetworkOptions setNativeTransport(boolean nativeTransport) {
+    this.nativeTransport = nativeTransport;
     return this;
   }
 }

@@ -182,6 +182,17 @@ public final class ServerOptions {
     return network.isConsole();
   }
 
+  /** @return whether a node's own Vert.x prefers the native transport; default {@value NetworkOptions#DEFAULT_NATIVE_TRANSPORT} */
+  public boolean isNativeTransport() {
+    return network.isNativeTransport();
+  }
+
+  /** @param nativeTransport whether a node's own Vert.x runs on the native transport when the platform has one */
+  public ServerOptions setNativeTransport(boolean nativeTransport) {
+    network.setNativeTransport(nativeTransport);
+    return this;
+  }
+
   /** @param console whether to serve the web console at {@code GET /console} */
   public ServerOptions setConsole(boolean console) {
     network.setConsole(console);

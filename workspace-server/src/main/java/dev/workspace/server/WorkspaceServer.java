@@ -79,8 +79,10 @@ public final class WorkspaceServer {
     // Event-bus meters would cost a tagged lookup per delivery batch; the node counts deliveries itself. As many
     // event loops as server verticles: the Redis link's loop then hosts sessions too, which take its pushes in place.
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventLoopPoolSize(options.getInstances()).setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)))
+        .with(new VertxOptions().setEventLoopPoolSize(options.getInstances())
+            .setPreferNativeTransport(options.isNativeTransport())
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+                .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .build();
     return start(vertx, options, true, metrics).onFailure(e -> vertx.close());
@@ -197,8 +199,15 @@ public final class WorkspaceServer {
           return null;
         })
         .map(v -> {
-          LOG.info("node {} listening on {}:{} with {} event loops, {} state", nodeId, options.getHost(), node.port,
-              options.getInstances(), options.getRedisUri() == null ? "in-memory" : "Redis");
+          LOG.info("node {} listening on {}:{} with {} event loops on the {} transport, {} state", nodeId,
+              options.getHost(), node.port, options.getInstances(),
+              vertx.isNativeTransportEnabled() ? "native" : "Java NIO",
+              options.getRedisUri() == null ? "in-memory" : "Redis");
+          if (ownsVertx && options.isNativeTransport() && !vertx.isNativeTransportEnabled()) {
+            Throwable cause = vertx.unavailableNativeTransportCause();
+            LOG.warn("node {} runs on Java NIO: the native transport did not load ({})", nodeId,
+                cause == null ? "not available on this platform" : cause.toString());
+          }
           if (auth.required()) {
             LOG.info("node {} requires {} tokens", nodeId, options.getJwtAlgorithm());
           } else {
