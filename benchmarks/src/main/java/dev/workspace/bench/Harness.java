@@ -79,6 +79,7 @@ public final class Harness {
     Path jfr = work.resolve("workspace.jfr");
     Files.deleteIfExists(jfr);
     Files.deleteIfExists(Servers.nodeBRecording(jfr));
+    Files.deleteIfExists(Servers.idleRecording(jfr));
     Profile.Summary profileSummary = null;
     List<Profile.Window> windows = new ArrayList<>();
     try {
@@ -100,6 +101,21 @@ public final class Harness {
       RedisConnection stats = Scenarios.await(Redis.createClient(vertx, "redis://127.0.0.1:" + s.clusterRedisPort())
           .connect(), 30);
       Scenarios.RedisStats publishes = () -> commandCalls(stats, "publish");
+      List<Peer> idlePeers = List.of();
+      int idlePort = -1;
+      if (settings.runs("B6")) {
+        Servers.Idle idle = Servers.startIdle(root, work, servers, profile ? jfr : null);
+        idlePort = idle.workspacePort();
+        NatsTextPeer idleNatsText = new NatsTextPeer(vertx, "NATS (TCP, text protocol)", "nats-tcp", idle.nats(),
+            idle.natsPort(), false, settings.payloadBytes());
+        idlePeers = List.of(
+            new WorkspacePeer(vertx, "workspace (WebSocket)", "workspace", idle.workspace(), idle.workspacePort(),
+                idle.workspacePort(), settings.payloadBytes()),
+            new NatsTextPeer(vertx, "NATS (WebSocket)", "nats-ws", idle.nats(), idle.natsWsPort(), true,
+                settings.payloadBytes()),
+            new JnatsPeer(idle.nats(), idle.natsPort(), settings.payloadBytes(), idleNatsText),
+            new RedisPeer(vertx, idle.redis(), idle.redisPort(), settings.payloadBytes()));
+      }
       Scenarios sc = new Scenarios(vertx, settings, results);
       warmUp(new Scenarios(vertx, settings.warmUp(), new Results()), peers, natsText, settings);
       for (int r = 0; r < settings.repeats(); r++) {
@@ -123,9 +139,10 @@ public final class Harness {
           attempt(failures, "B5", () -> sc.crossNode(oneNode, twoNodes, s.clusterRedis(),
               settings.crossNodeSubscribers(), settings.crossNodeEventsPerSecond(), publishes), null, windows);
         }
-        for (Peer p : settings.runs("B6") ? order : List.<Peer>of()) {
+        int b6Port = idlePort;
+        for (Peer p : rotate(idlePeers, r)) {
           attempt(failures, "B6 " + p.name(), () -> sc.idleConnections(p, settings.idleAgents(), p.server(),
-              p.key().equals("workspace") ? s.workspacePort() : -1), p, windows);
+              p.key().equals("workspace") ? b6Port : -1), p, windows);
         }
       }
       stats.close();
@@ -137,7 +154,8 @@ public final class Harness {
       Scenarios.await(vertx.close(), 60);
     }
     if (profile && Files.exists(jfr)) {
-      profileSummary = Profile.summarize(jfr, 25, windows.stream().filter(w -> !w.name().equals("B5")).toList());
+      profileSummary = Profile.summarize(jfr, 25,
+          windows.stream().filter(w -> !w.name().equals("B5") && !w.name().equals("B6")).toList());
       Path nodeB = Servers.nodeBRecording(jfr);
       List<Profile.Window> crossNode = windows.stream().filter(w -> w.name().equals("B5")).toList();
       if (Files.exists(nodeB) && !crossNode.isEmpty()) {
@@ -146,6 +164,17 @@ public final class Harness {
           Map<String, String> merged = new java.util.LinkedHashMap<>(
               profileSummary == null ? Map.of() : profileSummary.byScenario());
           merged.put("B5", "Node B of the cluster, where B5's subscribers are: " + b.byScenario().get("B5"));
+          profileSummary = new Profile.Summary(profileSummary == null ? null : profileSummary.whole(), merged);
+        }
+      }
+      Path idle = Servers.idleRecording(jfr);
+      List<Profile.Window> storms = windows.stream().filter(w -> w.name().equals("B6")).toList();
+      if (Files.exists(idle) && !storms.isEmpty()) {
+        Profile.Summary b = Profile.summarize(idle, 25, storms);
+        if (b != null && b.byScenario().containsKey("B6")) {
+          Map<String, String> merged = new java.util.LinkedHashMap<>(
+              profileSummary == null ? Map.of() : profileSummary.byScenario());
+          merged.put("B6", "The workspace node started for B6 alone: " + b.byScenario().get("B6"));
           profileSummary = new Profile.Summary(profileSummary == null ? null : profileSummary.whole(), merged);
         }
       }

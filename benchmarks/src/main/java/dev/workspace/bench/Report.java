@@ -103,7 +103,9 @@ final class Report {
         .append("interested in their presence. RSS from `/proc`: memory per connection is the server's RSS with ")
         .append("every connection open, less its RSS before its first B6 of the run (a server keeps or reuses the ")
         .append("memory of connections it closed, so growth since each repeat's start would be about zero after the ")
-        .append("first); blocked-thread warnings counted in the node's log.\n\n");
+        .append("first). Every peer's B6 runs against a fresh process of that server started for B6 alone, so that ")
+        .append("what earlier scenarios left behind (a heap grown by fan-out and later given back, buffers kept) is ")
+        .append("not counted for or against it; blocked-thread warnings counted in the node's log.\n\n");
     String targets = targets(all);
     md.append("## Targets\n\n").append(targets).append("\n");
     md.append(why(targets, profile, results.notes()));
@@ -335,6 +337,11 @@ final class Report {
 
   private static void ratio(StringBuilder t, String target, double ours, double theirs, double bound,
       boolean atLeast) {
+    if (!(ours > 0) || !(theirs > 0)) {
+      // A rate, latency or size at or below zero is a failed measurement, never a target met.
+      row(t, target, String.format(Locale.ROOT, "not measured (%s against %s)", fmt(ours), fmt(theirs)), false);
+      return;
+    }
     double r = ours / theirs;
     boolean met = atLeast ? r >= bound : r <= bound;
     String by = met || Double.isNaN(r) ? "" : atLeast

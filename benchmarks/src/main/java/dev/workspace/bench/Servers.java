@@ -90,6 +90,49 @@ record Servers(ServerProcess workspace, int workspacePort, ServerProcess nats, i
         clusterRedisPort, a, aPort, b, bPort);
   }
 
+  /**
+   * Fresh servers for B6 alone, one of each peer's kind, so that the memory an idle connection takes is measured
+   * from a server that no other scenario has grown: a workspace node (recording to {@link #idleRecording} when
+   * profiled), NATS with its TCP and WebSocket listeners, and Redis.
+   */
+  record Idle(ServerProcess workspace, int workspacePort, ServerProcess nats, int natsPort, int natsWsPort,
+      ServerProcess redis, int redisPort) {
+  }
+
+  static Idle startIdle(Path root, Path work, List<ServerProcess> started, Path jfr) throws IOException {
+    Path jar = root.resolve("workspace-server/target/workspace-server-0.1.0-SNAPSHOT.jar");
+    int redisPort = ServerProcess.freePort();
+    ServerProcess redis = ServerProcess.start("idle redis", redis(redisPort), work.resolve("idle-redis.log"),
+        redisPort);
+    started.add(redis);
+    int natsPort = ServerProcess.freePort();
+    int natsWsPort = ServerProcess.freePort();
+    Path conf = work.resolve("idle-nats.conf");
+    Files.writeString(conf, "listen: \"127.0.0.1:" + natsPort + "\"\nwebsocket {\n  listen: \"127.0.0.1:"
+        + natsWsPort + "\"\n  no_tls: true\n}\n");
+    ServerProcess nats = ServerProcess.start("idle nats", List.of("nats-server", "-c", conf.toString()),
+        work.resolve("idle-nats.log"), natsPort);
+    started.add(nats);
+    int port = ServerProcess.freePort();
+    List<String> cmd = new ArrayList<>(java(workspaceJvm(root)));
+    if (jfr != null) {
+      cmd.add("-XX:StartFlightRecording=filename=" + idleRecording(jfr) + ",settings=profile,dumponexit=true");
+    }
+    cmd.addAll(List.of("-jar", jar.toString(), "--port", Integer.toString(port)));
+    cmd.addAll(WORKSPACE_FLAGS);
+    ServerProcess workspace = ServerProcess.start("idle workspace", cmd, work.resolve("idle-workspace.log"), port);
+    started.add(workspace);
+    return new Idle(workspace, port, nats, natsPort, natsWsPort, redis, redisPort);
+  }
+
+  /**
+   * @param jfr the single node's recording
+   * @return where the workspace node of B6 records
+   */
+  static Path idleRecording(Path jfr) {
+    return jfr.resolveSibling("idle-workspace.jfr");
+  }
+
   private static List<String> java(List<String> jvm) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
