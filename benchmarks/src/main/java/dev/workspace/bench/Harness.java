@@ -156,33 +156,34 @@ public final class Harness {
     if (profile && Files.exists(jfr)) {
       profileSummary = Profile.summarize(jfr, 25,
           windows.stream().filter(w -> !w.name().equals("B5") && !w.name().equals("B6")).toList());
-      Path nodeB = Servers.nodeBRecording(jfr);
-      List<Profile.Window> crossNode = windows.stream().filter(w -> w.name().equals("B5")).toList();
-      if (Files.exists(nodeB) && !crossNode.isEmpty()) {
-        Profile.Summary b = Profile.summarize(nodeB, 25, crossNode);
-        if (b != null && b.byScenario().containsKey("B5")) {
-          Map<String, String> merged = new java.util.LinkedHashMap<>(
-              profileSummary == null ? Map.of() : profileSummary.byScenario());
-          merged.put("B5", "Node B of the cluster, where B5's subscribers are: " + b.byScenario().get("B5"));
-          profileSummary = new Profile.Summary(profileSummary == null ? null : profileSummary.whole(), merged);
-        }
-      }
-      Path idle = Servers.idleRecording(jfr);
-      List<Profile.Window> storms = windows.stream().filter(w -> w.name().equals("B6")).toList();
-      if (Files.exists(idle) && !storms.isEmpty()) {
-        Profile.Summary b = Profile.summarize(idle, 25, storms);
-        if (b != null && b.byScenario().containsKey("B6")) {
-          Map<String, String> merged = new java.util.LinkedHashMap<>(
-              profileSummary == null ? Map.of() : profileSummary.byScenario());
-          merged.put("B6", "The workspace node started for B6 alone: " + b.byScenario().get("B6"));
-          profileSummary = new Profile.Summary(profileSummary == null ? null : profileSummary.whole(), merged);
-        }
-      }
+      profileSummary = withScenario(profileSummary, "B5", Servers.nodeBRecording(jfr), windows,
+          "Node B of the cluster, where B5's subscribers are: ");
+      profileSummary = withScenario(profileSummary, "B6", Servers.idleRecording(jfr), windows,
+          "The workspace node started for B6 alone: ");
     }
     Path report = Report.write(out, env, settings, results, failures, profileSummary,
         Servers.workspaceJvm(root));
     System.out.println("wrote " + report);
     return report;
+  }
+
+  /**
+   * Puts in {@code summary} the profile of one scenario taken from another node's recording (B5's node B, B6's
+   * node of its own), over that scenario's windows; unchanged when the recording or the windows are missing.
+   */
+  private static Profile.Summary withScenario(Profile.Summary summary, String scenario, Path recording,
+      List<Profile.Window> windows, String label) throws java.io.IOException {
+    List<Profile.Window> mine = windows.stream().filter(w -> w.name().equals(scenario)).toList();
+    if (!Files.exists(recording) || mine.isEmpty()) {
+      return summary;
+    }
+    Profile.Summary other = Profile.summarize(recording, 25, mine);
+    if (other == null || !other.byScenario().containsKey(scenario)) {
+      return summary;
+    }
+    Map<String, String> merged = new java.util.LinkedHashMap<>(summary == null ? Map.of() : summary.byScenario());
+    merged.put(scenario, label + other.byScenario().get(scenario));
+    return new Profile.Summary(summary == null ? null : summary.whole(), merged);
   }
 
   /**
