@@ -270,14 +270,14 @@ public final class LocalSessions implements DeliverySink {
 
   private void route(Delivery d, boolean inPlace) {
     long now = System.nanoTime();
-    Map<String, List<SessionRef>> byAddress = new HashMap<>(4);
+    ByAddress byAddress = new ByAddress();
     switch (d.audience().kind()) {
       case CHANNEL -> {
         Set<SessionRef> members = channelMembers.get(key(d.workspace(), d.audience().name()));
         if (members != null) {
           for (SessionRef s : members) {
             if (!s.agentId().equals(d.sourceId()) && s.accepts(d.eventName())) {
-              add(byAddress, s);
+              byAddress.add(s);
             }
           }
         }
@@ -285,7 +285,7 @@ public final class LocalSessions implements DeliverySink {
       case AGENT -> {
         SessionRef s = session(d.workspace(), d.audience().name());
         if (s != null && (d.reply() || s.accepts(d.eventName()))) {
-          add(byAddress, s);
+          byAddress.add(s);
         }
       }
       case WORKSPACE -> {
@@ -293,25 +293,26 @@ public final class LocalSessions implements DeliverySink {
         if (interest != null) {
           for (SessionRef s : interest.match(d.eventName())) {
             if (!s.agentId().equals(d.sourceId()) && s.accepts(d.eventName())) {
-              add(byAddress, s);
+              byAddress.add(s);
             }
           }
         }
       }
       default -> throw new IllegalStateException("unknown audience " + d.audience());
     }
-    if (byAddress.isEmpty()) {
+    if (byAddress.size == 0) {
       return;
     }
     String stream = d.stream() == null ? null : d.stream().toString();
     EventKind kind = EventKind.of(d);
     Host here = null;
     DeliveryBatch hereBatch = null;
-    for (Map.Entry<String, List<SessionRef>> e : byAddress.entrySet()) {
-      DeliveryBatch batch = new DeliveryBatch(stream, d.offset(), d.frame(), e.getValue(), kind, now);
-      Host h = hosts.get(e.getKey());
+    for (int i = 0; i < byAddress.size; i++) {
+      String address = byAddress.addresses[i];
+      DeliveryBatch batch = new DeliveryBatch(stream, d.offset(), d.frame(), byAddress.receivers[i], kind, now);
+      Host h = hosts.get(address);
       if (h == null) {
-        eventBus.send(e.getKey(), batch, deliveryOptions);
+        eventBus.send(address, batch, deliveryOptions);
       } else if (inPlace && h.context().inThread()) {
         here = h;
         hereBatch = batch;
@@ -322,6 +323,39 @@ public final class LocalSessions implements DeliverySink {
     if (here != null) {
       // After the other loops' batches are on their way, so that they work meanwhile.
       here.context().dispatch(hereBatch, here.handler());
+    }
+  }
+
+  /**
+   * One delivery's receivers grouped by delivery address. A node has one address per event loop, and every session
+   * of a loop returns the same address string, so a receiver finds its group by comparing references over a handful
+   * of entries rather than hashing the address.
+   */
+  private static final class ByAddress {
+    String[] addresses = new String[2];
+    List<SessionRef>[] receivers = newLists(2);
+    int size;
+
+    @SuppressWarnings("unchecked")
+    private static List<SessionRef>[] newLists(int n) {
+      return (List<SessionRef>[]) new List<?>[n];
+    }
+
+    void add(SessionRef s) {
+      String address = s.deliveryAddress();
+      for (int i = 0; i < size; i++) {
+        if (addresses[i] == address || addresses[i].equals(address)) {
+          receivers[i].add(s);
+          return;
+        }
+      }
+      if (size == addresses.length) {
+        addresses = java.util.Arrays.copyOf(addresses, size * 2);
+        receivers = java.util.Arrays.copyOf(receivers, size * 2);
+      }
+      addresses[size] = address;
+      receivers[size] = new ArrayList<>(4);
+      receivers[size++].add(s);
     }
   }
 
@@ -362,10 +396,6 @@ public final class LocalSessions implements DeliverySink {
     synchronized Set<SessionRef> match(String eventName) {
       return trie.matchAll(eventName);
     }
-  }
-
-  private static void add(Map<String, List<SessionRef>> byAddress, SessionRef s) {
-    byAddress.computeIfAbsent(s.deliveryAddress(), a -> new ArrayList<>()).add(s);
   }
 
   private static String key(String workspace, String channel) {
