@@ -31,7 +31,8 @@ public final class LocalSessions implements DeliverySink {
   private final EventBus eventBus;
   private final DeliveryOptions deliveryOptions = new DeliveryOptions().setCodecName(CODEC).setLocalOnly(true);
   private final Map<String, Map<String, SessionRef>> agentsByWorkspace = new ConcurrentHashMap<>();
-  private final Map<String, Set<SessionRef>> channelMembers = new ConcurrentHashMap<>();
+  /** Members by workspace, then channel: a delivery looks its channel up without building a combined key. */
+  private final Map<String, Map<String, Set<SessionRef>>> channelMembers = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> joined = new ConcurrentHashMap<>();
   private final Map<String, InterestIndex> interestByWorkspace = new ConcurrentHashMap<>();
   private final Map<String, Host> hosts = new ConcurrentHashMap<>();
@@ -182,7 +183,7 @@ public final class LocalSessions implements DeliverySink {
    */
   public void join(SessionRef session, String channel) {
     joined.computeIfAbsent(session.sessionId(), k -> ConcurrentHashMap.newKeySet()).add(channel);
-    Set<SessionRef> members = channelMembers.computeIfAbsent(key(session.workspace(), channel), k -> {
+    Set<SessionRef> members = channels(session.workspace()).computeIfAbsent(channel, k -> {
       broker.interest(session.workspace(), Audience.channel(channel), true);
       return ConcurrentHashMap.newKeySet();
     });
@@ -199,8 +200,7 @@ public final class LocalSessions implements DeliverySink {
   public boolean leave(SessionRef session, String channel) {
     Set<String> channels = joined.get(session.sessionId());
     boolean was = channels != null && channels.remove(channel);
-    String key = key(session.workspace(), channel);
-    channelMembers.computeIfPresent(key, (k, members) -> {
+    channels(session.workspace()).computeIfPresent(channel, (k, members) -> {
       members.remove(session);
       if (members.isEmpty()) {
         broker.interest(session.workspace(), Audience.channel(channel), false);
@@ -233,7 +233,11 @@ public final class LocalSessions implements DeliverySink {
 
   /** @return how many channels have members on this node, over every workspace */
   public int channelCount() {
-    return channelMembers.size();
+    int n = 0;
+    for (Map<String, Set<SessionRef>> channels : channelMembers.values()) {
+      n += channels.size();
+    }
+    return n;
   }
 
   /** @return how many sessions this node holds */
@@ -273,7 +277,8 @@ public final class LocalSessions implements DeliverySink {
     ByAddress byAddress = new ByAddress();
     switch (d.audience().kind()) {
       case CHANNEL -> {
-        Set<SessionRef> members = channelMembers.get(key(d.workspace(), d.audience().name()));
+        Map<String, Set<SessionRef>> channels = channelMembers.get(d.workspace());
+        Set<SessionRef> members = channels == null ? null : channels.get(d.audience().name());
         if (members != null) {
           for (SessionRef s : members) {
             if (!s.agentId().equals(d.sourceId()) && s.accepts(d.eventName())) {
@@ -398,7 +403,7 @@ public final class LocalSessions implements DeliverySink {
     }
   }
 
-  private static String key(String workspace, String channel) {
-    return workspace + '\u0000' + channel;
+  private Map<String, Set<SessionRef>> channels(String workspace) {
+    return channelMembers.computeIfAbsent(workspace, w -> new ConcurrentHashMap<>());
   }
 }
