@@ -89,7 +89,9 @@ final class Report {
     md.append("- **B3 request/reply**: a requester and a responder; the workspace's request is an event with ")
         .append("`requires_response` to the responder's agent, answered by an event with `response_to`; NATS uses ")
         .append("a reply subject; Redis publishes to the service channel with a reply channel. One request in flight ")
-        .append("(latency), then 16 (rate).\n");
+        .append("(latency), then 16 (rate). Every peer's clients read only what they need from what arrives (the ")
+        .append("workspace requester and responder find the ids in the frame's text, as B1's subscribers find their ")
+        .append("stamp), so the load generator, which shares the two cores, spends alike on each.\n");
     md.append("- **B4 wildcards**: B1's throughput at N=100, alone and beside ").append(s.bystanders())
         .append(" more connections holding ").append(s.patternsEach()).append(" wildcard subscriptions each that ")
         .append("match nothing published (workspace: patterns of channel members; NATS: `SUB other.k.*`; Redis: ")

@@ -249,6 +249,102 @@ class FrameCodecTest {
     assertFalse(e.requiresResponse());
   }
 
+  // ------------------------------------------------------------------ a publish read in one pass
+
+  /** Publishes in the shapes clients write them: the one-pass reader must take each. */
+  static Stream<String> publishesReadInOnePass() {
+    return Stream.of(
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"event_name\":\"a.b\",\"destination_id\":\"agent:bob\"}}",
+        "{\"id\":\"r1\",\"event\":{\"destination_id\":\"channel:general\",\"event_name\":\"channel.message.posted\","
+            + "\"payload\":{\"text\":\"hi @bob\",\"n\":[1,2.5,{\"x\":null}],\"t\":true}},\"type\":\"publish\"}",
+        " { \"type\" : \"publish\" , \"id\" : \"r-\\u00e9\\\"q\" , \"event\" : { \"event_id\" : \"e\\n1\" ,"
+            + " \"event_name\" : \"task.ask\" , \"destination_id\" : \"agent:w-1\" , \"requires_response\" : true ,"
+            + " \"metadata\" : {\"session_id\":\"s1\",\"stream\":false} , \"payload\" : {} } } \n",
+        "{\"type\":\"publish\",\"id\":\"r2\",\"event\":{\"event_name\":\"task.done\",\"destination_id\":\"agent:alice\","
+            + "\"response_to\":\"e1\",\"requires_response\":false,\"source_id\":\"spoof\",\"timestamp\":-5,"
+            + "\"offset\":9223372036854775807,\"payload\":{\"result\":{\"deep\":{\"er\":[[]]}}}}}",
+        "{\"type\":\"publish\",\"id\":\"" + "i".repeat(FrameCodec.MAX_ID_LENGTH) + "\",\"event\":{\"event_id\":\""
+            + "e".repeat(FrameCodec.MAX_ID_LENGTH) + "\",\"event_name\":\"x.y\",\"destination_id\":\"agent:broadcast\"}}",
+        "{\"type\":\"publish\",\"id\":\"r3\",\"event\":{\"event_name\":\"task.ask\",\"destination_id\":\"pool:summarize\","
+            + "\"requires_response\":true,\"payload\":{\"text\":\"\\ud83d\\ude00 caf\u00e9\"}}}");
+  }
+
+  @ParameterizedTest
+  @MethodSource("publishesReadInOnePass")
+  void aPublishReadInOnePassIsTheOneItsTreeGives(String text) {
+    Frame.Publish streamed = CODEC.streamPublish(text);
+    assertTrue(streamed != null, "read in one pass: " + text);
+    Frame.ClientFrame tree = CODEC.decodeClientTree(text);
+    assertEquals(tree, streamed);
+    Event fromTree = ((Frame.Publish) tree).event();
+    assertEquals(fromTree.destination(), streamed.event().destination());
+    assertEquals(CODEC.encodeEvent(fromTree), CODEC.encodeEvent(streamed.event()));
+    assertEquals(tree, CODEC.decodeClient(text));
+  }
+
+  /** Publishes the one-pass reader leaves to the tree: odd but valid ones, and every kind of mistake. */
+  static Stream<String> publishesLeftToTheTree() {
+    String event = "\"event\":{\"event_name\":\"a.b\",\"destination_id\":\"agent:bob\"}";
+    return Stream.of(
+        "{\"type\":\"publish\",\"id\":\"r1\",\"extra\":1," + event + "}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"id\":\"r2\"," + event + "}",
+        "{\"type\":\"publish\",\"type\":\"publish\",\"id\":\"r1\"," + event + "}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"event_name\":\"a.b\",\"event_name\":\"c\","
+            + "\"destination_id\":\"agent:bob\"}}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"event_name\":\"a.b\",\"destination_id\":\"agent:bob\","
+            + "\"payload\":null,\"metadata\":null,\"requires_response\":null,\"timestamp\":null}}",
+        "{\"type\":\"join\",\"id\":\"r1\",\"channel\":\"general\"}",
+        "{\"type\":\"publish\",\"id\":null," + event + "}",
+        "{\"type\":\"publish\"," + event + "}",
+        "{\"type\":\"publish\",\"id\":\"r1\"}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":[]}",
+        "{\"type\":\"publish\",\"id\":7," + event + "}",
+        "{\"type\":\"publish\",\"id\":\"\"," + event + "}",
+        "{\"type\":\"publish\",\"id\":\"" + "i".repeat(FrameCodec.MAX_ID_LENGTH + 1) + "\"," + event + "}",
+        "{\"type\":\"publish\",\"id\":\"r1\"," + event + "} {}",
+        "{\"type\":\"publish\",\"id\":\"r1\"," + event,
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"event_name\":\"a.b\",\"destination_id\":\"agent:bob\","
+            + "\"colour\":\"red\"}}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"destination_id\":\"agent:bob\"}}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"event_name\":\"A..b\",\"destination_id\":\"agent:bob\"}}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"event_name\":\"a.b\",\"destination_id\":\"nowhere:x\"}}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"event_name\":\"a.b\"}}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"event_name\":\"a.b\",\"destination_id\":\"agent:bob\","
+            + "\"event_id\":\"\"}}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"event_name\":\"a.b\",\"destination_id\":\"agent:bob\","
+            + "\"response_to\":\"" + "x".repeat(FrameCodec.MAX_ID_LENGTH + 1) + "\"}}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"event_name\":\"a.b\",\"destination_id\":\"agent:bob\","
+            + "\"timestamp\":1.5}}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"event_name\":\"a.b\",\"destination_id\":\"agent:bob\","
+            + "\"offset\":99999999999999999999}}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"event_name\":\"a.b\",\"destination_id\":\"agent:bob\","
+            + "\"requires_response\":\"yes\"}}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"event_name\":5,\"destination_id\":\"agent:bob\"}}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"event_name\":\"a.b\",\"destination_id\":\"agent:bob\","
+            + "\"payload\":[1]}}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"event_name\":\"a.b\",\"destination_id\":\"agent:bob\","
+            + "\"payload\":" + nested(FrameCodec.DEFAULT_MAX_DEPTH + 2) + "}}",
+        "{\"type\":\"publish\",\"id\":\"r1\",\"event\":{\"event_name\":\"a.b\",\"destination_id\":\"agent:bob\","
+            + "\"payload\":{\"a\":}}}",
+        "[]", "", "publish");
+  }
+
+  @ParameterizedTest
+  @MethodSource("publishesLeftToTheTree")
+  void aPublishTheOnePassReaderLeavesIsAnsweredByItsTree(String text) {
+    assertNull(CODEC.streamPublish(text), text);
+    assertEquals(outcome(() -> CODEC.decodeClientTree(text)), outcome(() -> CODEC.decodeClient(text)));
+  }
+
+  /** A decoded frame, or the code, message and request id of the refusal. */
+  private static Object outcome(java.util.function.Supplier<Frame.ClientFrame> decode) {
+    try {
+      return decode.get();
+    } catch (ProtocolException e) {
+      return e.code() + " " + e.getMessage() + " id=" + e.requestId();
+    }
+  }
+
   @Test
   void nullOptionalFieldsMeanAbsent() {
     Frame.ClientFrame frame = CODEC.decodeClient("""

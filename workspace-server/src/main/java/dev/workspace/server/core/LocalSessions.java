@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The sessions connected to this node, indexed for delivery, and the node's fan-out: for each delivery it picks
- * the local sessions that should receive it and sends one {@link DeliveryBatch} per event loop over the event bus.
+ * the local sessions that should receive it and queues one {@link DeliveryBatch} per event loop on that loop (over
+ * the event bus only for a host that named no event loop with {@link #host}).
  * Workspace-wide events (presence, broadcasts) find their receivers through an index of the sessions' patterns, so
  * a connect or disconnect costs work for the sessions interested in it, not for every session.
  * A broker that dispatches all of a stream from one thread ({@link #dispatchInPlace}) hands the batch of the event
@@ -45,12 +46,20 @@ public final class LocalSessions implements DeliverySink {
 
   /** The sessions of one event loop, as their host takes batches there. */
   private record Host(ContextInternal context, Handler<DeliveryBatch> handler) {
+    /**
+     * Queues a batch on the host's loop as the event bus would (a task on the loop's queue, never run inline, so
+     * batches reach a loop in the order they were handed over from any thread), without the event bus's message,
+     * codec and handler lookup per batch.
+     */
+    void handOver(DeliveryBatch batch) {
+      context.executor().execute(() -> context.dispatch(batch, handler));
+    }
   }
 
   /**
-   * Names the event loop whose sessions take the batches sent to an address, so that a batch dispatched in place
-   * on that loop's thread is handed to {@code handler} there at once. Without it, every batch for the address
-   * travels over the event bus.
+   * Names the event loop whose sessions take the batches sent to an address: batches for it are queued on that
+   * loop as tasks that run {@code handler}, and a batch dispatched in place on that loop's thread is handed to
+   * {@code handler} there at once. Without it, every batch for the address travels over the event bus.
    *
    * @param address the event-bus address the host consumes
    * @param context the host's event-loop context
@@ -261,14 +270,14 @@ public final class LocalSessions implements DeliverySink {
 
   private void route(Delivery d, boolean inPlace) {
     long now = System.nanoTime();
-    Map<String, List<SessionRef>> byAddress = new HashMap<>(4);
+    ByAddress byAddress = new ByAddress();
     switch (d.audience().kind()) {
       case CHANNEL -> {
         Set<SessionRef> members = channelMembers.get(key(d.workspace(), d.audience().name()));
         if (members != null) {
           for (SessionRef s : members) {
             if (!s.agentId().equals(d.sourceId()) && s.accepts(d.eventName())) {
-              add(byAddress, s);
+              byAddress.add(s);
             }
           }
         }
@@ -276,7 +285,7 @@ public final class LocalSessions implements DeliverySink {
       case AGENT -> {
         SessionRef s = session(d.workspace(), d.audience().name());
         if (s != null && (d.reply() || s.accepts(d.eventName()))) {
-          add(byAddress, s);
+          byAddress.add(s);
         }
       }
       case WORKSPACE -> {
@@ -284,33 +293,69 @@ public final class LocalSessions implements DeliverySink {
         if (interest != null) {
           for (SessionRef s : interest.match(d.eventName())) {
             if (!s.agentId().equals(d.sourceId()) && s.accepts(d.eventName())) {
-              add(byAddress, s);
+              byAddress.add(s);
             }
           }
         }
       }
       default -> throw new IllegalStateException("unknown audience " + d.audience());
     }
-    if (byAddress.isEmpty()) {
+    if (byAddress.size == 0) {
       return;
     }
     String stream = d.stream() == null ? null : d.stream().toString();
     EventKind kind = EventKind.of(d);
     Host here = null;
     DeliveryBatch hereBatch = null;
-    for (Map.Entry<String, List<SessionRef>> e : byAddress.entrySet()) {
-      DeliveryBatch batch = new DeliveryBatch(stream, d.offset(), d.frame(), e.getValue(), kind, now);
-      Host h = inPlace ? hosts.get(e.getKey()) : null;
-      if (h != null && h.context().inThread()) {
+    for (int i = 0; i < byAddress.size; i++) {
+      String address = byAddress.addresses[i];
+      DeliveryBatch batch = new DeliveryBatch(stream, d.offset(), d.frame(), byAddress.receivers[i], kind, now);
+      Host h = hosts.get(address);
+      if (h == null) {
+        eventBus.send(address, batch, deliveryOptions);
+      } else if (inPlace && h.context().inThread()) {
         here = h;
         hereBatch = batch;
       } else {
-        eventBus.send(e.getKey(), batch, deliveryOptions);
+        h.handOver(batch);
       }
     }
     if (here != null) {
       // After the other loops' batches are on their way, so that they work meanwhile.
       here.context().dispatch(hereBatch, here.handler());
+    }
+  }
+
+  /**
+   * One delivery's receivers grouped by delivery address. A node has one address per event loop, and every session
+   * of a loop returns the same address string, so a receiver finds its group by comparing references over a handful
+   * of entries rather than hashing the address.
+   */
+  private static final class ByAddress {
+    String[] addresses = new String[2];
+    List<SessionRef>[] receivers = newLists(2);
+    int size;
+
+    @SuppressWarnings("unchecked")
+    private static List<SessionRef>[] newLists(int n) {
+      return (List<SessionRef>[]) new List<?>[n];
+    }
+
+    void add(SessionRef s) {
+      String address = s.deliveryAddress();
+      for (int i = 0; i < size; i++) {
+        if (addresses[i] == address || addresses[i].equals(address)) {
+          receivers[i].add(s);
+          return;
+        }
+      }
+      if (size == addresses.length) {
+        addresses = java.util.Arrays.copyOf(addresses, size * 2);
+        receivers = java.util.Arrays.copyOf(receivers, size * 2);
+      }
+      addresses[size] = address;
+      receivers[size] = new ArrayList<>(4);
+      receivers[size++].add(s);
     }
   }
 
@@ -351,10 +396,6 @@ public final class LocalSessions implements DeliverySink {
     synchronized Set<SessionRef> match(String eventName) {
       return trie.matchAll(eventName);
     }
-  }
-
-  private static void add(Map<String, List<SessionRef>> byAddress, SessionRef s) {
-    byAddress.computeIfAbsent(s.deliveryAddress(), a -> new ArrayList<>()).add(s);
   }
 
   private static String key(String workspace, String channel) {

@@ -33,7 +33,7 @@ public final class Mentions {
       }
     }
     JsonNode text = payload.get("text");
-    if (text != null && text.isTextual()) {
+    if (text != null && text.isTextual() && text.asText().indexOf('@') >= 0) {
       Matcher m = AT.matcher(text.asText());
       while (m.find() && ids.size() < MAX_MENTIONS) {
         String id = trimTrailing(m.group(1));

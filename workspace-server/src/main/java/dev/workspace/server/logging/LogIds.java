@@ -14,7 +14,8 @@ import org.slf4j.MDC;
  * }
  * }</pre>
  *
- * Confined to the thread that opened it.
+ * Confined to the thread that opened it. The ids are written to the MDC only through this class, which keeps its
+ * own copy of them per thread.
  */
 public final class LogIds implements AutoCloseable {
   /** MDC key of the workspace. */
@@ -27,7 +28,10 @@ public final class LogIds implements AutoCloseable {
   public static final String EVENT = "event";
 
   private static final String[] KEYS = {WORKSPACE, AGENT, SESSION, EVENT};
+  /** What this class last put in the calling thread's MDC, so that a scope compares without asking the MDC. */
+  private static final ThreadLocal<String[]> CURRENT = ThreadLocal.withInitial(() -> new String[KEYS.length]);
 
+  private final String[] current = CURRENT.get();
   private final String[] previous = new String[KEYS.length];
   private int set;
 
@@ -66,11 +70,12 @@ public final class LogIds implements AutoCloseable {
     if (value == null) {
       return;
     }
-    String before = MDC.get(KEYS[i]);
+    String before = current[i];
     if (value.equals(before)) {
       return;
     }
     previous[i] = before;
+    current[i] = value;
     MDC.put(KEYS[i], value);
     set |= 1 << i;
   }
@@ -80,6 +85,7 @@ public final class LogIds implements AutoCloseable {
   public void close() {
     for (int i = 0; i < KEYS.length; i++) {
       if ((set & (1 << i)) != 0) {
+        current[i] = previous[i];
         if (previous[i] == null) {
           MDC.remove(KEYS[i]);
         } else {

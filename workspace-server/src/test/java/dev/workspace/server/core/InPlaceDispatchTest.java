@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A delivery dispatched in place on the event loop of the sessions it reaches is handed to them before the
- * dispatch returns, on their own context; one dispatched from another thread, or dispatched plainly, travels over
- * the event bus and arrives after it. Either way every receiver gets each delivery once, in dispatch order.
+ * dispatch returns, on their own context; one dispatched from another thread, or dispatched plainly, is queued as a
+ * task on their loop and arrives after it (over the event bus when their host named no loop). Either way every
+ * receiver gets each delivery once, in dispatch order.
  */
 class InPlaceDispatchTest {
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
@@ -152,16 +153,17 @@ class InPlaceDispatchTest {
   }
 
   @Test
-  void fromAnotherThreadOrDispatchedPlainlyTheBatchTravelsOverTheEventBus() throws Exception {
+  void fromAnotherThreadOrDispatchedPlainlyTheBatchIsQueuedOnTheHostsLoop() throws Exception {
     Thread hostThread = on(hostContext, Thread::currentThread);
     assertFalse(hostThread == on(otherContext, Thread::currentThread), "two event loops");
-    assertNull(on(otherContext, () -> {
+    on(otherContext, () -> {
       sessions.dispatchInPlace(post(1));
-      return taken.poll();
-    }), "another loop cannot hand it over in place");
+      return null;
+    });
     Taken first = next();
     assertEquals(1, first.offset());
-    assertSame(hostThread, first.thread(), "the event bus brought it to the host's loop");
+    assertSame(hostThread, first.thread(), "another loop cannot hand it over in place: it ran on the host's loop");
+    assertSame(hostContext, first.context(), "on the host's own context");
 
     assertNull(on(hostContext, () -> {
       sessions.dispatch(post(2));
@@ -179,6 +181,22 @@ class InPlaceDispatchTest {
       }
       return null;
     });
+    for (long o = 1; o <= 1000; o++) {
+      assertEquals(o, next().offset());
+    }
+    assertNull(taken.poll(200, TimeUnit.MILLISECONDS), "nothing else arrived");
+  }
+
+  @Test
+  void deliveriesQueuedFromBothLoopsInTurnArriveInTheirOrder() throws Exception {
+    for (long o = 1; o <= 1000; o++) {
+      long offset = o;
+      // in turn from the other loop and from the host's, each a plain dispatch queued on the host's loop
+      on(o % 2 == 0 ? hostContext : otherContext, () -> {
+        sessions.dispatch(post(offset));
+        return null;
+      });
+    }
     for (long o = 1; o <= 1000; o++) {
       assertEquals(o, next().offset());
     }
