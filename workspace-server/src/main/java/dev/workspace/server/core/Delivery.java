@@ -7,7 +7,8 @@ package dev.workspace.server.core;
  * @param workspace the workspace
  * @param audience who receives it
  * @param stream the stream it belongs to, or {@code null} for presence events that have no offset
- * @param offset its offset in {@code stream}, or -1
+ * @param offset its offset in {@code stream}, or -1; a stream's event without one is the notice that the stream's
+ *     epoch changed, after which offsets are compared afresh
  * @param eventName the event name, for subscription filtering
  * @param sourceId the sending agent, which is not sent its own channel and broadcast events
  * @param reply whether it answers a request (replies reach their agent whatever its subscriptions)

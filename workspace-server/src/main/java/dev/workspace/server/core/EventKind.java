@@ -30,7 +30,7 @@ public enum EventKind {
    * @return its kind
    */
   public static EventKind of(Delivery d) {
-    if (d.stream() == null) {
+    if (d.stream() == null || d.offset() < 0) {
       return PRESENCE;
     }
     return switch (d.stream().kind()) {

@@ -660,7 +660,7 @@ public final class WorkspaceCore {
     for (int i = 0; i < a.missed().size(); i++) {
       offsets.add(first + i);
     }
-    return new Replay(stream, a.missed(), offsets, a.offset());
+    return new Replay(stream, a.missed(), offsets, a.offset(), a.epoch());
   }
 
   private static Event presence(String name, String channel, String agentId, String reason) {

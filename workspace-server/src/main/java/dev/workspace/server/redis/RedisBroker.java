@@ -455,7 +455,7 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
         later.add(m);
       }
     }
-    notice(t.ref, "epoch_changed", -1, -1, epoch);
+    epochNotice(t.ref, epoch);
     t.epoch = epoch;
     for (Inbound m : later) {
       deliver(m);
@@ -490,6 +490,19 @@ public final class RedisBroker implements Broker, RedisLink.Listener {
       payload.put("epoch", epoch);
     }
     deliverNotice(ref.workspace(), Audience.of(ref.stream()), payload);
+  }
+
+  /**
+   * Delivers the {@code epoch_changed} notice as the stream's event without an offset, which tells each session to
+   * compare the offsets after it afresh: the new epoch's may repeat ones it had of the old epoch, as they continue
+   * above the offset of the node that first wrote in the new epoch, which can be below this node's.
+   */
+  private void epochNotice(Ref ref, String epoch) {
+    Audience audience = Audience.of(ref.stream());
+    ObjectNode payload = JSON.objectNode().put("stream", ref.stream().toString()).put("reason", "epoch_changed")
+        .put("epoch", epoch);
+    toSessions(new Delivery(ref.workspace(), audience, ref.stream(), -1, GAP, Ids.SYSTEM, false,
+        codec.encodeBytes(new Frame.Deliver(gapEvent(audience, payload)))));
   }
 
   private void deliverNotice(String workspace, Audience audience, ObjectNode payload) {

@@ -1,6 +1,7 @@
 package dev.workspace.server.session;
 
 import dev.workspace.server.core.Replay;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,8 +12,12 @@ import java.util.function.Predicate;
 /**
  * Orders one session's events per stream: while a stream's missed events are read (connect, join, recovery) its
  * live events are held; then the missed events are sent, then the held ones, each offset once and in order, and
- * afterwards any offset at or below the last one sent is dropped. Events without a stream (presence) that arrive
- * before the session is open wait in a before-open buffer. Held and buffered bytes together are bounded.
+ * afterwards any offset at or below the last one sent is dropped. Offsets are compared within one epoch only: a
+ * stream's event without an offset is the notice that its epoch changed ({@code stream.gap}, {@code epoch_changed}),
+ * after which the new epoch's offsets count afresh, since they may repeat ones the session had of the old epoch
+ * (they continue above the offset of the node that first wrote in the new epoch, not above every node's). Events
+ * without a stream (presence) that arrive before the session is open wait in a before-open buffer. Held and
+ * buffered bytes together are bounded.
  *
  * <p>{@link #hold(String)} may be called from any thread (the core calls it while it attaches the session); every
  * other method runs on the session's event loop.
@@ -21,12 +26,16 @@ public final class StreamGate {
   private record Held(long offset, byte[] frame) {
   }
 
-  /** The last offset sent of one stream, updated in place so a delivery boxes nothing. */
+  private static final String EPOCH_FIELD = "\"epoch\":\"";
+
+  /** The last offset sent of one stream, updated in place so a delivery boxes nothing, and its epoch if known. */
   private static final class Position {
     long last;
+    String epoch;
 
-    Position(long last) {
+    Position(long last, String epoch) {
       this.last = last;
+      this.epoch = epoch;
     }
   }
 
@@ -63,7 +72,7 @@ public final class StreamGate {
    * Takes one live event.
    *
    * @param stream its stream key text, or {@code null} for presence
-   * @param offset its offset in the stream, or -1
+   * @param offset its offset in the stream, or -1: for a stream, the notice that its epoch changed
    * @param frame the encoded frame
    * @param out where frames to send now go; answers {@code false} when the transport refused one
    * @return {@code false} when the event could not be kept: the held bytes passed the bound, or {@code out}
@@ -83,8 +92,17 @@ public final class StreamGate {
       return keep(frame);
     }
     Position last = lastOffsets.get(stream);
+    if (offset < 0) {
+      String epoch = epochOf(frame);
+      if (last != null && sameEpoch(last.epoch, epoch)) {
+        // The session's replay already came from the new epoch.
+        return true;
+      }
+      lastOffsets.put(stream, new Position(0, epoch));
+      return out.test(frame);
+    }
     if (last == null) {
-      lastOffsets.put(stream, new Position(offset));
+      lastOffsets.put(stream, new Position(offset, null));
     } else if (offset <= last.last) {
       return true;
     } else {
@@ -126,7 +144,9 @@ public final class StreamGate {
   public boolean release(Replay replay, Predicate<byte[]> wanted, Predicate<byte[]> out,
       java.util.function.BooleanSupplier room) {
     Position position = lastOffsets.get(replay.stream());
-    paced.add(new Paced(replay, wanted, position == null ? -1L : position.last));
+    boolean sameEpoch = position != null && (position.epoch == null || replay.epoch() == null
+        || position.epoch.equals(replay.epoch()));
+    paced.add(new Paced(replay, wanted, sameEpoch ? position.last : -1L));
     return resume(out, room);
   }
 
@@ -163,7 +183,7 @@ public final class StreamGate {
           }
         }
         paced.poll();
-        if (!finish(p.replay.stream(), Math.max(p.last, p.replay.position()), out)) {
+        if (!finish(p.replay.stream(), Math.max(p.last, p.replay.position()), p.replay.epoch(), out)) {
           paced.clear();
           return false;
         }
@@ -174,26 +194,54 @@ public final class StreamGate {
     }
   }
 
-  private boolean finish(String stream, long replayed, Predicate<byte[]> out) {
+  private boolean finish(String stream, long replayed, String replayEpoch, Predicate<byte[]> out) {
     long last = replayed;
+    Position position = lastOffsets.get(stream);
+    String epoch = replayEpoch != null ? replayEpoch : position == null ? null : position.epoch;
     boolean ok = true;
     List<Held> buffer = held.remove(stream);
     if (buffer != null) {
       for (Held h : buffer) {
         heldBytes -= h.frame().length;
-        if (ok && h.offset() > last) {
+        if (!ok) {
+          continue;
+        }
+        if (h.offset() < 0) {
+          String next = epochOf(h.frame());
+          if (!sameEpoch(epoch, next)) {
+            ok = out.test(h.frame());
+            last = 0;
+            epoch = next;
+          }
+        } else if (h.offset() > last) {
           ok = out.test(h.frame());
           last = h.offset();
         }
       }
     }
-    Position position = lastOffsets.get(stream);
     if (position == null) {
-      lastOffsets.put(stream, new Position(last));
+      lastOffsets.put(stream, new Position(last, epoch));
     } else {
       position.last = last;
+      position.epoch = epoch;
     }
     return ok;
+  }
+
+  private static boolean sameEpoch(String known, String next) {
+    return known != null && known.equals(next);
+  }
+
+  /** @return the {@code epoch} an {@code epoch_changed} notice names, or {@code null} */
+  static String epochOf(byte[] frame) {
+    String text = new String(frame, StandardCharsets.UTF_8);
+    int at = text.indexOf(EPOCH_FIELD);
+    if (at < 0) {
+      return null;
+    }
+    int from = at + EPOCH_FIELD.length();
+    int to = text.indexOf('"', from);
+    return to < 0 ? null : text.substring(from, to);
   }
 
   /** A replay being written: the next frame to consider and the last offset sent or skipped. */

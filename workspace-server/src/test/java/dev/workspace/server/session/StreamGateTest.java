@@ -140,4 +140,55 @@ class StreamGateTest {
     assertEquals(List.of("e1"), taken);
     assertEquals(0, gate.heldBytes());
   }
+
+  private static Replay replay(String epoch, long position, long... offsets) {
+    Replay r = replay(position, offsets);
+    return new Replay(r.stream(), r.frames(), r.offsets(), r.position(), epoch);
+  }
+
+  private static byte[] epochChanged(String epoch) {
+    return frame("{\"type\":\"event\",\"event\":{\"event_name\":\"stream.gap\",\"payload\":{\"stream\":\"" + S
+        + "\",\"reason\":\"epoch_changed\",\"epoch\":\"" + epoch + "\"}}}");
+  }
+
+  @Test
+  void afterAnEpochChangeOffsetsOfTheOldEpochNoLongerHideNewEvents() {
+    StreamGate gate = new StreamGate(1000);
+    gate.hold(S);
+    gate.release(replay("old", 61, 60, 61), f -> true, out);
+    assertTrue(gate.deliver(S, -1, epochChanged("new"), out));
+    assertTrue(gate.deliver(S, 61, frame("new 61"), out));
+    assertTrue(gate.deliver(S, 61, frame("new 61 again"), out));
+    assertTrue(gate.deliver(S, 60, frame("old 60 again"), out));
+    assertTrue(gate.deliver(S, 62, frame("new 62"), out));
+    assertEquals(List.of("e60", "e61", new String(epochChanged("new"), StandardCharsets.UTF_8), "new 61", "new 62"),
+        sent);
+  }
+
+  @Test
+  void anEpochChangeHeldDuringAnAttachToTheOldEpochStartsTheNewOneAfterTheReplay() {
+    StreamGate gate = new StreamGate(1000);
+    gate.hold(S);
+    gate.deliver(S, 6, frame("old 6"), out);
+    gate.deliver(S, -1, epochChanged("new"), out);
+    gate.deliver(S, 5, frame("new 5"), out);
+    gate.deliver(S, 6, frame("new 6"), out);
+    assertTrue(gate.release(replay("old", 5, 4, 5), f -> true, out));
+    assertEquals(List.of("e4", "e5", "old 6", new String(epochChanged("new"), StandardCharsets.UTF_8), "new 5",
+        "new 6"), sent);
+    assertTrue(gate.deliver(S, 6, frame("new 6 again"), out));
+    assertEquals(6, sent.size());
+  }
+
+  @Test
+  void anEpochChangeTheReplayAlreadyCameFromIsNotAnnouncedAgainNorRepeatsItsEvents() {
+    StreamGate gate = new StreamGate(1000);
+    gate.hold(S);
+    gate.deliver(S, -1, epochChanged("new"), out);
+    gate.deliver(S, 5, frame("new 5 live"), out);
+    assertTrue(gate.release(replay("new", 5, 4, 5), f -> true, out));
+    assertTrue(gate.deliver(S, -1, epochChanged("new"), out));
+    assertTrue(gate.deliver(S, 6, frame("new 6"), out));
+    assertEquals(List.of("e4", "e5", "new 6"), sent);
+  }
 }
