@@ -31,8 +31,7 @@ public final class LocalSessions implements DeliverySink {
   private final EventBus eventBus;
   private final DeliveryOptions deliveryOptions = new DeliveryOptions().setCodecName(CODEC).setLocalOnly(true);
   private final Map<String, Map<String, SessionRef>> agentsByWorkspace = new ConcurrentHashMap<>();
-  /** Members by workspace, then channel: a delivery looks its channel up without building a combined key. */
-  private final Map<String, Map<String, Set<SessionRef>>> channelMembers = new ConcurrentHashMap<>();
+  private final Map<String, Set<SessionRef>> channelMembers = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> joined = new ConcurrentHashMap<>();
   private final Map<String, InterestIndex> interestByWorkspace = new ConcurrentHashMap<>();
   private final Map<String, Host> hosts = new ConcurrentHashMap<>();
@@ -183,7 +182,7 @@ public final class LocalSessions implements DeliverySink {
    */
   public void join(SessionRef session, String channel) {
     joined.computeIfAbsent(session.sessionId(), k -> ConcurrentHashMap.newKeySet()).add(channel);
-    Set<SessionRef> members = channels(session.workspace()).computeIfAbsent(channel, k -> {
+    Set<SessionRef> members = channelMembers.computeIfAbsent(key(session.workspace(), channel), k -> {
       broker.interest(session.workspace(), Audience.channel(channel), true);
       return ConcurrentHashMap.newKeySet();
     });
@@ -200,7 +199,8 @@ public final class LocalSessions implements DeliverySink {
   public boolean leave(SessionRef session, String channel) {
     Set<String> channels = joined.get(session.sessionId());
     boolean was = channels != null && channels.remove(channel);
-    channels(session.workspace()).computeIfPresent(channel, (k, members) -> {
+    String key = key(session.workspace(), channel);
+    channelMembers.computeIfPresent(key, (k, members) -> {
       members.remove(session);
       if (members.isEmpty()) {
         broker.interest(session.workspace(), Audience.channel(channel), false);
@@ -233,11 +233,7 @@ public final class LocalSessions implements DeliverySink {
 
   /** @return how many channels have members on this node, over every workspace */
   public int channelCount() {
-    int n = 0;
-    for (Map<String, Set<SessionRef>> channels : channelMembers.values()) {
-      n += channels.size();
-    }
-    return n;
+    return channelMembers.size();
   }
 
   /** @return how many sessions this node holds */
@@ -277,8 +273,7 @@ public final class LocalSessions implements DeliverySink {
     ByAddress byAddress = new ByAddress();
     switch (d.audience().kind()) {
       case CHANNEL -> {
-        Map<String, Set<SessionRef>> channels = channelMembers.get(d.workspace());
-        Set<SessionRef> members = channels == null ? null : channels.get(d.audience().name());
+        Set<SessionRef> members = channelMembers.get(key(d.workspace(), d.audience().name()));
         if (members != null) {
           for (SessionRef s : members) {
             if (!s.agentId().equals(d.sourceId()) && s.accepts(d.eventName())) {
@@ -403,7 +398,7 @@ public final class LocalSessions implements DeliverySink {
     }
   }
 
-  private Map<String, Set<SessionRef>> channels(String workspace) {
-    return channelMembers.computeIfAbsent(workspace, w -> new ConcurrentHashMap<>());
+  private static String key(String workspace, String channel) {
+    return workspace + '\u0000' + channel;
   }
 }
