@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The routing core: what sessions may do in a workspace and who receives what. It knows workspaces, channels,
@@ -380,7 +381,7 @@ public final class WorkspaceCore {
 
   private Future<AckResult.Published> route(String workspace, String agentId, Event event) {
     Destination destination = event.destination();
-    Event stamped = event.withEventId(event.eventId() == null ? EventIds.next() : event.eventId())
+    Event stamped = event.withEventId(event.eventId() == null ? UUID.randomUUID().toString() : event.eventId())
         .withSourceId(agentId).withDestination(destination)
         .withTimestamp(System.currentTimeMillis()).withOffset(-1);
     boolean[] queued = new boolean[1];
@@ -448,7 +449,7 @@ public final class WorkspaceCore {
         if (post.text() != null) {
           payload.put("text", post.text());
         }
-        Event m = Event.create(EventIds.next(), EventNames.CHANNEL_MESSAGE_MENTIONED,
+        Event m = Event.create(UUID.randomUUID().toString(), EventNames.CHANNEL_MESSAGE_MENTIONED,
             post.sourceId(), "agent:" + target, payload, null, post.timestamp(), null, false, -1);
         sends.add(directory.agent(workspace, target).compose(rec -> rec == null
             ? Future.succeededFuture() : broker.publish(workspace, StreamKey.inbox(target), m)));
@@ -673,7 +674,7 @@ public final class WorkspaceCore {
 
   /** Presence events carry the agent they are about as their source, so that agent is not sent its own. */
   private static Event systemEvent(String name, String destination, String subject, ObjectNode payload) {
-    return Event.create(EventIds.next(), name, subject, destination, payload, null,
+    return Event.create(UUID.randomUUID().toString(), name, subject, destination, payload, null,
         System.currentTimeMillis(), null, false, -1);
   }
 }
